@@ -1,0 +1,269 @@
+/* check_engine - engine_qualify over a small rule set: zones, set/normalise,
+ * raise/cap/veto, when statements, history, lead id, bad input */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_suites.h"
+#include "engine.h"
+
+static char eng_dir[256];
+static struct ruleset *eng_rs;
+static struct engine_ctx *eng_ctx;
+
+static const char eng_rules[] =
+	"criterion need\n"
+	"criterion timeframe\n"
+	"criterion authority\n"
+	"field email email\n"
+	"field name name\n"
+	"field source lower\n"
+	"field company text\n"
+	"field title text\n"
+	"field country country\n"
+	"field employees employees\n"
+	"field budget money\n"
+	"tag rfp\n"
+	"tag repeat\n"
+	"tag hand-raiser\n"
+	"disqualifier student dest edu@example.com\n"
+	"decision sales dest sales@example.com\n"
+	"decision nurture\n"
+	"decision archive\n"
+	"rule quote body /\\b(?:quote|proposal)\\b/ raise need 3\n"
+	"rule rfp all /\\bRFP\\b/c tag rfp\n"
+	"rule urgent body /\\burgent/ raise timeframe 3\n"
+	"rule no-rush body /no rush/ cap timeframe 1\n"
+	"rule ceo signature /^(?<title>CEO|Director[^\\n]*)$/ set title raise authority 3\n"
+	"rule co signature /^(?<company>[^\\n]+(?:Ltd|LLC|GmbH))$/ set company\n"
+	"rule size body /(?<employees>\\d[\\d,]*(?:\\s*-\\s*\\d+)?)\\s+(?:staff|employees)/ set employees\n"
+	"rule where signature /,\\s*(?<country>[A-Za-z ]+)$/ set country\n"
+	"rule money body /budget (?:is )?(?<budget>\\S+ ?\\S*)/ set budget\n"
+	"rule student body /\\bstudent\\b/ disqualify student\n"
+	"rule not-student body /not a student/ veto student\n"
+	"when disqualified => decide archive\n"
+	"when total >= 7 => decide sales\n"
+	"when history seen => tag repeat\n"
+	"when history nurtured and decision sales => tag hand-raiser\n"
+	"when always => decide nurture\n";
+
+static void
+eng_setup(void)
+{
+	char p[512];
+	FILE *fp;
+	struct lm_err err;
+	char msg[800];
+
+	snprintf(eng_dir, sizeof(eng_dir), "/tmp/check_engine.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(eng_dir));
+	snprintf(p, sizeof(p), "%s/e.rules", eng_dir);
+	fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(eng_rules, fp);
+	fclose(fp);
+	ck_assert_msg(rules_load(p, &eng_rs, &err) == 0, "%s", lm_err_format(&err, msg, sizeof(msg)));
+	eng_ctx = engine_ctx_new();
+}
+
+static void
+eng_teardown(void)
+{
+	char p[512];
+
+	rules_unref(eng_rs);
+	engine_ctx_free(eng_ctx);
+	snprintf(p, sizeof(p), "%s/e.rules", eng_dir);
+	unlink(p);
+	rmdir(eng_dir);
+}
+
+/* qualify - run the engine on a message text */
+static int
+qualify(const char *text, struct verdict *v, engine_history_fn h, void *hctx)
+{
+	struct engine_input in = { text, strlen(text), "sales@example.com", 0, h, hctx };
+	struct lm_err err;
+
+	verdict_init(v);
+	return engine_qualify(eng_rs, eng_ctx, &in, v, &err);
+}
+
+#define HDR "From: Ann Lee <Ann@Lee.example>\nTo: sales@example.com\n" \
+	    "Message-ID: <m1@lee.example>\nSubject: hello\n\n"
+
+START_TEST(test_engine_basic)
+{
+	struct verdict v;
+
+	ck_assert_int_eq(qualify(HDR "Please send a quote, this is urgent.\n"
+	    "We have 120 staff and our budget is $25,000.\n\nBest regards,\nAnn Lee\nCEO\n"
+	    "Lee Freight Ltd\n12 High St, London, United Kingdom\n", &v, NULL, NULL), 0);
+	ck_assert_str_eq(v.decision, "sales");
+	ck_assert_int_eq(verdict_crit(&v, "need"), 3);
+	ck_assert_int_eq(verdict_crit(&v, "timeframe"), 3);
+	ck_assert_int_eq(verdict_crit(&v, "authority"), 3);
+	ck_assert_int_eq(v.total, 9);
+	ck_assert_str_eq(verdict_field(&v, "title"), "CEO");
+	ck_assert_str_eq(verdict_field(&v, "company"), "Lee Freight Ltd");
+	ck_assert_str_eq(verdict_field(&v, "employees"), "120");
+	ck_assert_str_eq(verdict_field(&v, "country"), "GB");
+	ck_assert_str_eq(verdict_field(&v, "budget"), "25000 USD");
+	ck_assert_str_eq(verdict_field(&v, "email"), "ann@lee.example");
+	ck_assert_str_eq(verdict_field(&v, "source"), "sales@example.com");
+	ck_assert_str_eq(v.email, "ann@lee.example");
+	ck_assert_str_eq(v.destination, "sales@example.com");
+	ck_assert_ptr_null(v.disqualifier);
+	ck_assert_int_eq(strlen(v.lead_id), 17);
+	ck_assert_int_eq(v.lead_id[0], 'L');
+	ck_assert_uint_gt(v.nhits, 5);
+	verdict_free(&v);
+}
+END_TEST
+
+START_TEST(test_engine_quoted_and_cap)
+{
+	struct verdict v;
+
+	/* facts in quoted text do not count; a cap beats a raise */
+	ck_assert_int_eq(qualify(HDR "Could you send a quote? urgent-ish but no rush really.\n\n"
+	    "On Mon, 1 Jan 2025 at 10:00, Bob <bob@x.example> wrote:\n> CEO\n> 900 staff\n"
+	    "> RFP\n", &v, NULL, NULL), 0);
+	ck_assert_int_eq(verdict_crit(&v, "timeframe"), 1);
+	ck_assert_int_eq(verdict_crit(&v, "authority"), 1);
+	ck_assert_ptr_null(verdict_field(&v, "employees"));
+	ck_assert_int_eq(verdict_has_tag(&v, "rfp"), 0);
+	ck_assert_str_eq(v.decision, "nurture");
+	verdict_free(&v);
+}
+END_TEST
+
+START_TEST(test_engine_veto)
+{
+	struct verdict v;
+
+	ck_assert_int_eq(qualify(HDR "I am a student writing a thesis.\n", &v, NULL, NULL), 0);
+	ck_assert_str_eq(v.decision, "archive");
+	ck_assert_str_eq(v.disqualifier, "student");
+	ck_assert_str_eq(v.destination, "edu@example.com");
+	verdict_free(&v);
+	ck_assert_int_eq(qualify(HDR "This is not a student project: send a proposal, urgent.\n",
+	    &v, NULL, NULL), 0);
+	ck_assert_ptr_null(v.disqualifier);
+	ck_assert_str_eq(v.decision, "sales");
+	verdict_free(&v);
+}
+END_TEST
+
+START_TEST(test_engine_normalise_retry)
+{
+	struct verdict v;
+
+	/* the first ", word" is no country; the engine tries the next match */
+	ck_assert_int_eq(qualify(HDR "Hi\n\nRegards,\nAnn, Somewhere\n1 Rue X, Lyon, France\n",
+	    &v, NULL, NULL), 0);
+	ck_assert_str_eq(verdict_field(&v, "country"), "FR");
+	verdict_free(&v);
+}
+END_TEST
+
+struct hist_ctx {
+	int calls;
+	char email[128];
+	struct engine_fact facts[2];
+};
+
+static int
+hist_cb(void *p, const struct verdict *v, struct engine_history *out)
+{
+	struct hist_ctx *h = p;
+
+	h->calls++;
+	snprintf(h->email, sizeof(h->email), "%s", v->email);
+	out->seen = 1;
+	out->nurtured = 1;
+	h->facts[0] = (struct engine_fact){ "company", "Old Name Ltd", 100 };
+	h->facts[1] = (struct engine_fact){ "employees", "45", 90 };
+	out->facts = h->facts;
+	out->nfacts = 2;
+	return 0;
+}
+
+START_TEST(test_engine_history)
+{
+	struct verdict v;
+	struct hist_ctx h = { 0 };
+
+	ck_assert_int_eq(qualify("From: x@y.example\nReply-To: Ann <ANN@lee.example>\n"
+	    "Message-ID: <h@x>\n\nSend a quote, urgent. We have 60 staff.\n"
+	    "\nRegards,\nAnn\nDirector of IT\n", &v, hist_cb, &h), 0);
+	ck_assert_int_eq(h.calls, 1);
+	ck_assert_str_eq(h.email, "ann@lee.example");	/* Reply-To beats From */
+	ck_assert_str_eq(verdict_field(&v, "company"), "Old Name Ltd");	/* from history */
+	ck_assert_str_eq(verdict_field_info(&v, "company")->origin, "history");
+	ck_assert_str_eq(verdict_field(&v, "employees"), "60");	/* newer fact wins */
+	ck_assert_int_eq(verdict_has_tag(&v, "repeat"), 1);
+	ck_assert_int_eq(verdict_has_tag(&v, "hand-raiser"), 1);
+	ck_assert_int_eq(v.history_used, 1);
+	verdict_free(&v);
+}
+END_TEST
+
+START_TEST(test_engine_bad_input)
+{
+	struct verdict v;
+	struct engine_input in = { "", 0, NULL, 0, NULL, NULL };
+	struct lm_err err;
+	char junk[4096];
+
+	verdict_init(&v);
+	ck_assert_int_eq(engine_qualify(eng_rs, eng_ctx, &in, &v, &err), LM_ESYNTAX);
+	ck_assert_msg(err.msg[0] != '\0', "empty input gives no reason");
+	verdict_free(&v);
+	srand(7);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (char)(rand() & 0xff);
+	in.data = junk;
+	in.len = sizeof(junk);
+	int rc = engine_qualify(eng_rs, eng_ctx, &in, &v, &err);
+
+	ck_assert_msg(rc == 0 || rc == LM_ESYNTAX, "random bytes: rc %d", rc);
+	verdict_free(&v);
+}
+END_TEST
+
+START_TEST(test_engine_lead_id_stable)
+{
+	struct verdict a, b;
+
+	qualify(HDR "one\n", &a, NULL, NULL);
+	qualify(HDR "two\n", &b, NULL, NULL);
+	ck_assert_str_eq(a.lead_id, b.lead_id);	/* same Message-ID */
+	verdict_free(&a);
+	verdict_free(&b);
+	qualify("From: a@b.example\n\nno message id\n", &a, NULL, NULL);
+	qualify("From: a@b.example\n\nno message id either\n", &b, NULL, NULL);
+	ck_assert_str_ne(a.lead_id, b.lead_id);
+	verdict_free(&a);
+	verdict_free(&b);
+}
+END_TEST
+
+Suite *
+suite_engine(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("qualify");
+
+	tcase_add_checked_fixture(tc, eng_setup, eng_teardown);
+	tcase_add_test(tc, test_engine_basic);
+	tcase_add_test(tc, test_engine_quoted_and_cap);
+	tcase_add_test(tc, test_engine_veto);
+	tcase_add_test(tc, test_engine_normalise_retry);
+	tcase_add_test(tc, test_engine_history);
+	tcase_add_test(tc, test_engine_bad_input);
+	tcase_add_test(tc, test_engine_lead_id_stable);
+	suite_add_tcase(s, tc);
+	return s;
+}

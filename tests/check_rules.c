@@ -1,0 +1,199 @@
+/* check_rules - the rule language loader: good sets load, every error names
+ * file:line:col and cause, and nothing half-loads */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_suites.h"
+#include "rules.h"
+
+static char rules_dir[256];
+
+#define PREAMBLE \
+	"criterion need\n" \
+	"tag t\n" \
+	"decision sales dest sales@example.com\n" \
+	"when always => decide sales\n"
+
+/* write_file - write text to dir/name */
+static void
+write_file(const char *name, const char *text)
+{
+	char p[512];
+	FILE *fp;
+
+	snprintf(p, sizeof(p), "%s/%s", rules_dir, name);
+	fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* load_text - load one rule file's text; returns rc, err filled */
+static int
+load_text(const char *text, struct ruleset **rs, struct lm_err *err)
+{
+	char p[512];
+
+	write_file("t.rules", text);
+	snprintf(p, sizeof(p), "%s/t.rules", rules_dir);
+	*rs = NULL;
+	return rules_load(p, rs, err);
+}
+
+static void
+setup(void)
+{
+	snprintf(rules_dir, sizeof(rules_dir), "/tmp/check_rules.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(rules_dir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rules_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", rules_dir);
+}
+
+static const struct {
+	const char *line;	/* the statement on line 5 */
+	const char *want;	/* expected "line:col: cause" prefix of the error */
+} bad[] = {
+	{ "rule x body /a(/ tag t", "5:13: bad pattern: missing closing parenthesis" },
+	{ "rule x sigature /a/ tag t", "5:8: unknown zone \"sigature\"" },
+	{ "rule x body,sigature /a/ tag t", "5:13: unknown zone \"sigature\"" },
+	{ "frobnicate all the things", "5:1: unknown statement \"frobnicate\"" },
+	{ "rule x body /a/ tag nosuch", "5:21: unknown tag \"nosuch\"" },
+	{ "rule x body /a|/ tag t", "5:13: pattern can match the empty string" },
+	{ "rule x body /a*/ tag t", "5:13: pattern can match the empty string" },
+	{ "rule x body /a/ frob t", "5:17: unknown action \"frob\"" },
+	{ "rule x body /a/ raise need 4", "5:28: raise needs a level 1, 2 or 3" },
+	{ "rule x body /a/q tag t", "5:16: unknown pattern flag 'q'" },
+	{ "rule x body /a tag t", "5:13: pattern has no closing /" },
+	{ "rule X body /a/ tag t", "5:6: bad rule name \"X\"" },
+	{ "rule x body /%{nolist}/ tag t", "5:14: unknown list \"nolist\"" },
+	{ "criterion need", "5:11: \"need\" is already declared as a criterion" },
+	{ "criterion auth default 5", "5:24: default needs a level 1, 2 or 3" },
+	{ "when total >= 8 decide sales", "5:1: when needs \"=>\"" },
+	{ "when nosuch => decide sales", "5:6: unknown condition \"nosuch\"" },
+	{ "when need >= x => decide sales", "5:14: expected a number" },
+	{ "when ( need >= 2 => decide sales", "5:18: missing )" },
+	{ "when always => decide maybe", "5:23: unknown decision \"maybe\"" },
+	{ "list l nofile.list", "5:8: cannot read list" },
+	{ "field f color", "5:9: unknown field type \"color\"" },
+	{ "disqualifier d dest nowhere", "5:21: dest needs a mail address" },
+	{ "include missing.rules", "5:9: cannot read" },
+	{ "marker footer /x/", "5:8: unknown marker \"footer\"" },
+};
+
+START_TEST(test_rules_errors)
+{
+	struct ruleset *rs;
+	struct lm_err err;
+	char text[1024], got[800], want[600];
+	int rc;
+
+	snprintf(text, sizeof(text), PREAMBLE "%s\n", bad[_i].line);
+	rc = load_text(text, &rs, &err);
+	ck_assert_msg(rc != 0, "\"%s\" loaded, want an error", bad[_i].line);
+	ck_assert_ptr_null(rs);
+	lm_err_format(&err, got, sizeof(got));
+	snprintf(want, sizeof(want), "%s/t.rules:%s", rules_dir, bad[_i].want);
+	ck_assert_msg(strncmp(got, want, strlen(want)) == 0, "\"%s\": got \"%s\", want \"%s...\"",
+	    bad[_i].line, got, want);
+}
+END_TEST
+
+START_TEST(test_rules_good)
+{
+	struct ruleset *rs;
+	struct lm_err err;
+	struct buf lint = BUF_INIT;
+	char got[800];
+
+	write_file("words.list", "# comment\nmanaged IT\nhelp desk => helpdesk\nre:m(?:y|ie)\n");
+	write_file("inc.rules", "rule inc-rule body /included/ tag t\n");
+	int rc = load_text(PREAMBLE
+	    "list words words.list\n"
+	    "list unused words.list2\n", &rs, &err);
+
+	ck_assert_int_ne(rc, 0);	/* words.list2 does not exist */
+	write_file("words.list2", "x\n");
+	rc = load_text(PREAMBLE
+	    "# a comment line\n"
+	    "list words words.list\n"
+	    "list unused words.list2\n"
+	    "field product map:words\n"
+	    "disqualifier nope dest nope@example.com\n"
+	    "rule a body /%{words}/ set product   # trailing comment\n"
+	    "rule b body,signature\n"
+	    "    /slash\\/inside/\n"
+	    "    raise need 3 tag t\n"
+	    "include inc.rules\n"
+	    "rule a subject /dup/ tag t\n"
+	    "when (need >= 2 or tag t) and not disqualified => tag t\n"
+	    "when disqualified nope => decide sales\n", &rs, &err);
+	ck_assert_msg(rc == 0, "load failed: %s", lm_err_format(&err, got, sizeof(got)));
+	ck_assert_uint_eq(rules_count(rs), 4);
+	ck_assert_int_eq(rules_index(rs, "inc-rule"), 2);
+	ck_assert_str_eq(rules_destination(rs, "nope"), "nope@example.com");
+	ck_assert_str_eq(rules_destination(rs, "sales"), "sales@example.com");
+	ck_assert_ptr_null(rules_destination(rs, "t"));
+	ck_assert_int_eq(rules_lint(rs, NULL, &lint), 2);
+	ck_assert_msg(strstr(buf_str(&lint), "duplicate rule name \"a\"") != NULL, "lint: %s",
+	    buf_str(&lint));
+	ck_assert_msg(strstr(buf_str(&lint), "list \"unused\" is never used") != NULL, "lint: %s",
+	    buf_str(&lint));
+	buf_free(&lint);
+	ck_assert_ptr_eq(rules_ref(rs), rs);
+	rules_unref(rs);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(test_rules_incomplete)
+{
+	struct ruleset *rs;
+	struct lm_err err;
+
+	ck_assert_int_ne(load_text("criterion need\ndecision sales\n", &rs, &err), 0);
+	ck_assert_msg(strstr(err.msg, "no \"when ... => decide\"") != NULL, "got %s", err.msg);
+	ck_assert_int_ne(load_text("decision sales\nwhen always => decide sales\n", &rs, &err), 0);
+	ck_assert_msg(strstr(err.msg, "no criterion") != NULL, "got %s", err.msg);
+	ck_assert_int_ne(load_text("", &rs, &err), 0);
+	ck_assert_int_ne(rules_load("/nonexistent/rules", &rs, &err), 0);
+	ck_assert_msg(strstr(err.file, "/nonexistent/rules") != NULL, "got %s", err.file);
+}
+END_TEST
+
+START_TEST(test_rules_builtin)
+{
+	struct ruleset *rs = NULL;
+	struct lm_err err;
+	char got[800];
+
+	ck_assert_msg(rules_load(NULL, &rs, &err) == 0, "built-in rules: %s",
+	    lm_err_format(&err, got, sizeof(got)));
+	ck_assert_uint_gt(rules_count(rs), 20);
+	rules_unref(rs);
+}
+END_TEST
+
+Suite *
+suite_rules(void)
+{
+	Suite *s = suite_create("rules");
+	TCase *tc = tcase_create("load");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_rules_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, test_rules_good);
+	tcase_add_test(tc, test_rules_incomplete);
+	tcase_add_test(tc, test_rules_builtin);
+	suite_add_tcase(s, tc);
+	return s;
+}
