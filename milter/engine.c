@@ -28,6 +28,9 @@
 #include <time.h>
 
 #include <glib.h>
+#ifdef HAVE_HYPERSCAN
+#include <hs.h>
+#endif
 
 #include "engine.h"
 #include "log.h"
@@ -46,6 +49,10 @@ struct engine_ctx {
 	pcre2_match_data *md_map;	/* for map: list lookups */
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
+#ifdef HAVE_HYPERSCAN
+	hs_scratch_t *scratch;	/* grown for each database it meets */
+	const void *scratch_db;	/* the database scratch was last sized for */
+#endif
 };
 
 /* Per-message working state. */
@@ -62,6 +69,7 @@ struct engine_state {
 	int decision;		/* -1 until decided */
 	struct engine_history hist;
 	int limit_hit;
+	unsigned char *may;	/* [zone * nrules + rule]: prefilter saw it */
 };
 
 /* engine_global_init - once per process, before threads */
@@ -108,6 +116,9 @@ engine_ctx_free(struct engine_ctx *ctx)
 	pcre2_match_data_free(ctx->md_map);
 	pcre2_match_context_free(ctx->mctx);
 	pcre2_jit_stack_free(ctx->jit);
+#ifdef HAVE_HYPERSCAN
+	hs_free_scratch(ctx->scratch);
+#endif
 	free(ctx);
 }
 
@@ -306,10 +317,62 @@ engine_rule_pending(const struct engine_state *st, const struct rules_rule *r)
 	return 0;
 }
 
+#ifdef HAVE_HYPERSCAN
+/* engine_hs_hit - Hyperscan says rule id may match in this zone */
+static int
+engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
+	      unsigned int flags, void *arg)
+{
+	(void)from;
+	(void)to;
+	(void)flags;
+	((unsigned char *)arg)[id] = 1;
+	return 0;
+}
+#endif
+
+/*
+ * engine_prefilter - one Hyperscan scan per zone marks the rules that can
+ * match there.  Returns 0, or -1 when the prefilter is not usable for
+ * this message (then every rule runs).
+ */
+static int
+engine_prefilter(struct engine_state *st)
+{
+#ifdef HAVE_HYPERSCAN
+	const struct ruleset *rs = st->rs;
+	struct engine_ctx *ctx = st->ctx;
+
+	if (rs->hs_db == NULL)
+		return -1;
+	if (ctx->scratch_db != rs->hs_db) {
+		if (hs_alloc_scratch(rs->hs_db, &ctx->scratch) != HS_SUCCESS)
+			return -1;
+		ctx->scratch_db = rs->hs_db;
+	}
+	st->may = lm_xcalloc((size_t)ZONE_COUNT * rs->nrules + 1, 1);
+	for (int z = 0; z < ZONE_COUNT; z++) {
+		if (!(rs->hs_zones & (1u << z)) || st->z.len[z] == 0)
+			continue;
+		if (st->z.len[z] > 0xffffffffu ||
+		    hs_scan(rs->hs_db, st->z.text[z], (unsigned)st->z.len[z], 0, ctx->scratch,
+		    engine_hs_hit, st->may + (size_t)z * rs->nrules) != HS_SUCCESS) {
+			free(st->may);
+			st->may = NULL;
+			return -1;
+		}
+	}
+	return 0;
+#else
+	(void)st;
+	return -1;
+#endif
+}
+
 /* engine_run_rule - try one rule over its zones; 1 if it fired */
 static int
-engine_run_rule(struct engine_state *st, const struct rules_rule *r, struct buf *scratch,
-		char **setvals)
+engine_run_rule(struct engine_state *st, size_t ri, const struct rules_rule *r,
+		struct buf *scratch, char **setvals)
 {
 	pcre2_match_data *md = st->ctx->md;
 	pcre2_match_data *md2 = st->ctx->md_map;
@@ -321,6 +384,8 @@ engine_run_rule(struct engine_state *st, const struct rules_rule *r, struct buf 
 		PCRE2_SIZE start = 0;
 
 		if (len == 0)
+			continue;
+		if (st->may && r->prefiltered && !st->may[(size_t)zid * st->rs->nrules + ri])
 			continue;
 		for (int m = 0; m < RULES_MAX_MATCHES && start < len; m++) {
 			int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, start, 0, md,
@@ -664,12 +729,13 @@ engine_qualify(const struct ruleset *rs, struct engine_ctx *ctx,
 		if (rs->rules[i].nacts > maxacts)
 			maxacts = rs->rules[i].nacts;
 	setvals = lm_xcalloc((size_t)maxacts, sizeof(*setvals));
+	(void)engine_prefilter(&st);
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rules_rule *r = &rs->rules[i];
 
 		if (r->only_sets && !engine_rule_pending(&st, r))
 			continue;
-		engine_run_rule(&st, r, &scratch, setvals);
+		engine_run_rule(&st, i, r, &scratch, setvals);
 	}
 
 	engine_defaults(&st, &m, in->rcpt);
@@ -701,6 +767,7 @@ out:
 	free(st.tag_veto);
 	free(st.disq_on);
 	free(st.disq_veto);
+	free(st.may);
 	zones_free(&st.z);
 	msg_free(&m);
 	buf_free(&scratch);

@@ -22,7 +22,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#ifdef HAVE_HYPERSCAN
+#include <hs.h>
+#endif
+
 #include "buf.h"
+#include "log.h"
 #include "rules_int.h"
 #include "rules_embed.h"
 
@@ -569,7 +574,7 @@ rules_expand(struct rules_loader *ld, const char *file, const struct rules_tok *
 /* rules_pattern - expand, compile, JIT and check one pattern token */
 static int
 rules_pattern(struct rules_loader *ld, const char *file, const struct rules_tok *t,
-	      pcre2_code **out)
+	      pcre2_code **out, char **xsrc)
 {
 	struct buf src = BUF_INIT;
 	int ec, rc;
@@ -607,6 +612,8 @@ rules_pattern(struct rules_loader *ld, const char *file, const struct rules_tok 
 	/* JIT failure is not fatal: the interpreter gives the same results */
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	*out = re;
+	if (xsrc)
+		*xsrc = buf_steal(&src);
 	rc = 0;
 out:
 	buf_free(&src);
@@ -1088,7 +1095,7 @@ rules_stmt_rule(struct rules_loader *ld, const char *file, struct rules_stmt *st
 	rc = rules_parse_actions(ld, file, st, 4, 0, &r.acts, &r.nacts);
 	if (rc != 0)
 		return rc;
-	rc = rules_pattern(ld, file, &st->tok[3], &r.re);
+	rc = rules_pattern(ld, file, &st->tok[3], &r.re, &r.xsrc);
 	if (rc != 0) {
 		rules_acts_free(r.acts, r.nacts);
 		return rc;
@@ -1126,6 +1133,7 @@ rules_stmt_rule(struct rules_loader *ld, const char *file, struct rules_stmt *st
 	r.line = st->line;
 	r.col = st->tok[0].col;
 	r.src = lm_xstrdup(st->tok[3].s);
+	r.flags = lm_xstrdup(st->tok[3].flags);
 	rs->rules = rules_grow(rs->rules, rs->nrules, sizeof(*rs->rules));
 	rs->rules[rs->nrules++] = r;
 	return 0;
@@ -1285,7 +1293,7 @@ rules_stmt_marker(struct rules_loader *ld, const char *file, struct rules_stmt *
 	if (strcmp(st->tok[1].s, "signoff") != 0 && strcmp(st->tok[1].s, "quote") != 0)
 		return rules_fail(ld, file, &st->tok[1], 0,
 		    "unknown marker \"%s\" (signoff or quote)", st->tok[1].s);
-	if ((rc = rules_pattern(ld, file, &st->tok[2], &re)) != 0)
+	if ((rc = rules_pattern(ld, file, &st->tok[2], &re, NULL)) != 0)
 		return rc;
 	if (st->tok[1].s[0] == 's') {
 		rs->signoff = rules_grow(rs->signoff, rs->nsignoff, sizeof(*rs->signoff));
@@ -1478,6 +1486,8 @@ rules_free(struct ruleset *rs)
 		free(r->name);
 		free(r->file);
 		free(r->src);
+		free(r->xsrc);
+		free(r->flags);
 		pcre2_code_free(r->re);
 		rules_acts_free(r->acts, r->nacts);
 	}
@@ -1496,8 +1506,101 @@ rules_free(struct ruleset *rs)
 		pcre2_code_free(rs->quote[i]);
 	free(rs->quote);
 	pcre2_match_context_free(rs->mctx);
+#ifdef HAVE_HYPERSCAN
+	hs_free_database(rs->hs_db);
+#endif
 	free(rs);
 }
+
+#ifdef HAVE_HYPERSCAN
+/* rules_hs_ok - can Hyperscan stand in for PCRE2 as a prefilter here?
+ * Non-ASCII patterns are left out: PCRE2 folds their case, Hyperscan
+ * without UCP would not, and a prefilter must never miss a match. */
+static int
+rules_hs_ok(const struct rules_rule *r)
+{
+	if (strchr(r->flags, 'x'))
+		return 0;
+	for (const char *p = r->xsrc; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * rules_prefilter - compile one Hyperscan database (prefilter mode) of
+ * every rule it can take.  A rule Hyperscan rejects is left out and always
+ * runs; so does everything if Hyperscan fails as a whole.
+ */
+static void
+rules_prefilter(struct ruleset *rs)
+{
+	const char **expr = lm_xcalloc(rs->nrules + 1, sizeof(*expr));
+	unsigned *flags = lm_xcalloc(rs->nrules + 1, sizeof(*flags));
+	unsigned *ids = lm_xcalloc(rs->nrules + 1, sizeof(*ids));
+	unsigned char *skip = lm_xcalloc(rs->nrules + 1, 1);
+	hs_database_t *db = NULL;
+	hs_compile_error_t *cerr = NULL;
+	unsigned n;
+
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (!rules_hs_ok(&rs->rules[i]))
+			skip[i] = 1;
+	for (int tries = 0; tries < 64; tries++) {
+		n = 0;
+		for (size_t i = 0; i < rs->nrules; i++) {
+			const struct rules_rule *r = &rs->rules[i];
+
+			if (skip[i])
+				continue;
+			expr[n] = r->xsrc;
+			flags[n] = HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_UTF8 |
+			    HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY;
+			if (!strchr(r->flags, 'c'))
+				flags[n] |= HS_FLAG_CASELESS;
+			if (strchr(r->flags, 's'))
+				flags[n] |= HS_FLAG_DOTALL;
+			ids[n] = (unsigned)i;
+			n++;
+		}
+		if (n == 0)
+			break;
+		if (hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, &db, &cerr) ==
+		    HS_SUCCESS)
+			break;
+		/* leave the offending rule out and try again */
+		if (cerr->expression >= 0 && (unsigned)cerr->expression < n) {
+			log_debug("rules: %s runs without prefilter: %s",
+			    rs->rules[ids[cerr->expression]].name, cerr->message);
+			skip[ids[cerr->expression]] = 1;
+		} else {
+			log_warn("rules: Hyperscan prefilter unavailable: %s", cerr->message);
+			hs_free_compile_error(cerr);
+			cerr = NULL;
+			db = NULL;
+			break;
+		}
+		hs_free_compile_error(cerr);
+		cerr = NULL;
+		db = NULL;
+	}
+	if (db) {
+		rs->hs_db = db;
+		for (size_t i = 0; i < rs->nrules; i++) {
+			rs->rules[i].prefiltered = !skip[i];
+			if (skip[i])
+				continue;
+			rs->nprefiltered++;
+			for (int z = 0; z < rs->rules[i].nzones; z++)
+				rs->hs_zones |= 1u << rs->rules[i].zones[z];
+		}
+	}
+	free(expr);
+	free(flags);
+	free(ids);
+	free(skip);
+}
+#endif
 
 /* rules_check_complete - a set must be usable: criteria and a decision */
 static int
@@ -1570,6 +1673,10 @@ rules_load(const char *path, struct ruleset **out, struct lm_err *err)
 	if ((rc = rules_check_complete(&ld, path)) != 0)
 		goto out;
 	rules_compile_maps(ld.rs);
+#ifdef HAVE_HYPERSCAN
+	if (getenv("LEADMILTER_NO_PREFILTER") == NULL)
+		rules_prefilter(ld.rs);
+#endif
 	ld.rs->markers.signoff = (void *const *)ld.rs->signoff;
 	ld.rs->markers.nsignoff = ld.rs->nsignoff;
 	ld.rs->markers.quote = (void *const *)ld.rs->quote;
@@ -1581,8 +1688,8 @@ rules_load(const char *path, struct ruleset **out, struct lm_err *err)
 		ld.rs->max_groups = 1;
 	ld.rs->refs = 1;
 	snprintf(ld.rs->describe, sizeof(ld.rs->describe),
-	    "%zu rules, %zu policy statements, %zu lists from %s",
-	    ld.rs->nrules, ld.rs->nwhens, ld.rs->nlists, path);
+	    "%zu rules (%zu prefiltered), %zu policy statements, %zu lists from %s",
+	    ld.rs->nrules, ld.rs->nprefiltered, ld.rs->nwhens, ld.rs->nlists, path);
 	*out = ld.rs;
 	return 0;
 out:

@@ -85,7 +85,10 @@ struct rules_rule {
 	unsigned char zones[ZONE_COUNT];	/* zone ids, in order */
 	int nzones;
 	char *src;		/* pattern as written */
+	char *xsrc;		/* with lists expanded */
+	char *flags;		/* pattern flags as written */
 	pcre2_code *re;
+	int prefiltered;	/* in hs_db: run only when Hyperscan saw it */
 	struct rules_act *acts;
 	int nacts;
 	int only_sets;		/* all actions are ACT_SET */
@@ -135,6 +138,9 @@ struct ruleset {
 	struct zone_markers markers;
 	pcre2_match_context *mctx;	/* limits; read-only after load */
 	uint32_t max_groups;	/* largest capture count + 1 */
+	void *hs_db;		/* hs_database_t of prefiltered rules, or NULL */
+	size_t nprefiltered;
+	unsigned hs_zones;	/* bit per zone some prefiltered rule names */
 	char describe[256];
 };
 
