@@ -190,7 +190,7 @@ engine_normalise(const struct ruleset *rs, const struct rules_field *f, const ch
 	case FT_MONEY:
 		if (norm_money(s, n, &amount, cur) != 0)
 			return LM_ENOTFOUND;
-		buf_printf(out, "%.0f %s", amount, cur);
+		buf_printf(out, cur[0] ? "%.0f %s" : "%.0f", amount, cur);
 		return 0;
 	case FT_MAP:
 		return engine_map(&rs->lists[f->list], s, n, scratch, out);
@@ -589,11 +589,12 @@ engine_defaults(struct engine_state *st, const struct msg *m, const char *rcpt)
 		email = m->reply_addr;
 	else if (m->from_addr && *m->from_addr)
 		email = m->from_addr;
-	if (fe >= 0 && !st->fset[fe] && email)
-		engine_set_field(st, fe, email, "header", "");
+	/* the prospect key is the whole address in lower case */
 	st->v->email = lm_xstrdup(email ? email : "");
 	for (char *p = st->v->email; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	if (fe >= 0 && !st->fset[fe] && *st->v->email)
+		engine_set_field(st, fe, st->v->email, "header", "");
 
 	/* a form robot's display name is not the prospect's */
 	if (fn >= 0 && st->fset[fn])

@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "prefilter.h"
 #include "rules_int.h"
 #include "rules_embed.h"
 
@@ -847,7 +848,7 @@ rules_cond_atom(struct rules_cparse *cp)
 			return NULL;
 		t = rules_cond_peek(cp);
 		if (t == NULL || strcmp(t->s, ")") != 0) {
-			rules_fail(cp->ld, cp->file, t, cp->st->line, "missing )");
+			rules_fail(cp->ld, cp->file, t ? t : &cp->st->tok[cp->end], 0, "missing )");
 			rules_cond_free(c);
 			return NULL;
 		}
@@ -1082,8 +1083,9 @@ rules_stmt_rule(struct rules_loader *ld, const char *file, struct rules_stmt *st
 				struct rules_tok at = st->tok[2];
 
 				at.col = col + (unsigned)(p - z);
+				rc = rules_fail(ld, file, &at, 0, "unknown zone \"%s\"", p);
 				free(z);
-				return rules_fail(ld, file, &at, 0, "unknown zone \"%s\"", p);
+				return rc;
 			}
 			if (r.nzones < ZONE_COUNT)
 				r.zones[r.nzones++] = (unsigned char)id;
@@ -1513,92 +1515,67 @@ rules_free(struct ruleset *rs)
 }
 
 #ifdef HAVE_HYPERSCAN
-/* rules_hs_ok - can Hyperscan stand in for PCRE2 as a prefilter here?
- * Non-ASCII patterns are left out: PCRE2 folds their case, Hyperscan
- * without UCP would not, and a prefilter must never miss a match. */
-static int
-rules_hs_ok(const struct rules_rule *r)
-{
-	if (strchr(r->flags, 'x'))
-		return 0;
-	for (const char *p = r->xsrc; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			return 0;
-	return 1;
-}
-
 /*
- * rules_prefilter - compile one Hyperscan database (prefilter mode) of
- * every rule it can take.  A rule Hyperscan rejects is left out and always
- * runs; so does everything if Hyperscan fails as a whole.
+ * rules_prefilter - one Hyperscan literal database for every rule whose
+ * pattern requires a literal (prefilter.c): a zone is scanned once for all
+ * of them, and a rule's PCRE2 pattern runs only where one of its literals
+ * was seen.  A rule without a usable literal always runs; so does every
+ * rule when Hyperscan fails, which only costs speed.
  */
 static void
 rules_prefilter(struct ruleset *rs)
 {
-	const char **expr = lm_xcalloc(rs->nrules + 1, sizeof(*expr));
-	unsigned *flags = lm_xcalloc(rs->nrules + 1, sizeof(*flags));
-	unsigned *ids = lm_xcalloc(rs->nrules + 1, sizeof(*ids));
-	unsigned char *skip = lm_xcalloc(rs->nrules + 1, 1);
+	const char **expr = NULL;
+	size_t *lens = NULL;
+	unsigned *flags = NULL, *ids = NULL;
+	size_t n = 0;
+	char ***lits = lm_xcalloc(rs->nrules + 1, sizeof(*lits));
+	size_t *nlits = lm_xcalloc(rs->nrules + 1, sizeof(*nlits));
 	hs_database_t *db = NULL;
 	hs_compile_error_t *cerr = NULL;
-	unsigned n;
 
-	for (size_t i = 0; i < rs->nrules; i++)
-		if (!rules_hs_ok(&rs->rules[i]))
-			skip[i] = 1;
-	for (int tries = 0; tries < 64; tries++) {
-		n = 0;
-		for (size_t i = 0; i < rs->nrules; i++) {
-			const struct rules_rule *r = &rs->rules[i];
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rules_rule *r = &rs->rules[i];
 
-			if (skip[i])
-				continue;
-			expr[n] = r->xsrc;
-			flags[n] = HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_UTF8 |
-			    HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY;
-			if (!strchr(r->flags, 'c'))
-				flags[n] |= HS_FLAG_CASELESS;
-			if (strchr(r->flags, 's'))
-				flags[n] |= HS_FLAG_DOTALL;
+		if (strchr(r->flags, 'x') || prefilter_literals(r->xsrc, &lits[i], &nlits[i]) != 0)
+			continue;
+		expr = lm_xrealloc(expr, (n + nlits[i]) * sizeof(*expr));
+		lens = lm_xrealloc(lens, (n + nlits[i]) * sizeof(*lens));
+		flags = lm_xrealloc(flags, (n + nlits[i]) * sizeof(*flags));
+		ids = lm_xrealloc(ids, (n + nlits[i]) * sizeof(*ids));
+		for (size_t k = 0; k < nlits[i]; k++, n++) {
+			expr[n] = lits[i][k];
+			lens[n] = strlen(lits[i][k]);
+			flags[n] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 			ids[n] = (unsigned)i;
-			n++;
 		}
-		if (n == 0)
-			break;
-		if (hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, &db, &cerr) ==
-		    HS_SUCCESS)
-			break;
-		/* leave the offending rule out and try again */
-		if (cerr->expression >= 0 && (unsigned)cerr->expression < n) {
-			log_debug("rules: %s runs without prefilter: %s",
-			    rs->rules[ids[cerr->expression]].name, cerr->message);
-			skip[ids[cerr->expression]] = 1;
-		} else {
-			log_warn("rules: Hyperscan prefilter unavailable: %s", cerr->message);
-			hs_free_compile_error(cerr);
-			cerr = NULL;
-			db = NULL;
-			break;
-		}
+	}
+	if (n > 0 && hs_compile_lit_multi(expr, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK,
+	    NULL, &db, &cerr) != HS_SUCCESS) {
+		log_warn("rules: Hyperscan prefilter unavailable, every rule runs: %s",
+		    cerr ? cerr->message : "unknown error");
 		hs_free_compile_error(cerr);
-		cerr = NULL;
 		db = NULL;
 	}
 	if (db) {
 		rs->hs_db = db;
 		for (size_t i = 0; i < rs->nrules; i++) {
-			rs->rules[i].prefiltered = !skip[i];
-			if (skip[i])
+			if (lits[i] == NULL)
 				continue;
+			rs->rules[i].prefiltered = 1;
 			rs->nprefiltered++;
 			for (int z = 0; z < rs->rules[i].nzones; z++)
 				rs->hs_zones |= 1u << rs->rules[i].zones[z];
 		}
 	}
+	for (size_t i = 0; i < rs->nrules; i++)
+		prefilter_free(lits[i], nlits[i]);
+	free(lits);
+	free(nlits);
 	free(expr);
+	free(lens);
 	free(flags);
 	free(ids);
-	free(skip);
 }
 #endif
 

@@ -57,12 +57,12 @@ Please send a quote for managed IT for our law firm.
 
 Regards,
 Sam Ortiz
-Chief Happiness Officer
+Rainmaker
 Ortiz Legal LLP"
 before=$(field "$tmp/t2.eml" authority)
 list="$tmp/r/lists/titles-decision-maker.list"
 [ -f "$list" ] || bad "no lists/titles-decision-maker.list"
-echo "Chief Happiness Officer" >> "$list"
+echo "Rainmaker" >> "$list"
 after=$(field "$tmp/t2.eml" authority)
 [ "$before" != 3 ] && [ "$after" = 3 ] && ok "new title: authority $before -> $after" ||
 	bad "new title: authority before=$before after=$after (want <3, 3)"
