@@ -26,6 +26,9 @@
  * Markers (sign-offs, quote headers) are built in and may be extended by
  * the ruleset (struct zone_markers, PCRE2 patterns that match one line).
  * LIMITS       No HTML (html.c), no MIME (msg.c), no extraction (extract.c).
+ * DIAGNOSTICS  zone_split() returns 0.  When a ruleset marker hits a PCRE2
+ *              match limit it counts as not matching and z->limit_hit is
+ *              set (the engine may report LM_EMATCH); the zones are filled.
  * OWNERSHIP    zones_free() frees the texts; the struct msg is not kept.
  */
 #ifndef ZONE_H
@@ -61,6 +64,7 @@ struct zone_markers {
 struct zones {
 	char *text[ZONE_COUNT];	/* NUL-terminated UTF-8, never NULL after split */
 	size_t len[ZONE_COUNT];
+	int limit_hit;		/* a ruleset marker hit its PCRE2 match limit */
 };
 
 const char *zone_name(int id);		/* "body", ...; NULL if out of range */
