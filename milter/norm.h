@@ -9,6 +9,8 @@
  *                     common name, case-insensitive, accents tolerated) or
  *                     alpha-3 code -> ISO 3166-1 alpha-2 ("GB").  "UK",
  *                     "USA", "U.S.", "England", "Scotland", "Wales" handled.
+ *                     Codes count only in capitals ("DEU", "DE"): "de",
+ *                     "and", "can" are words.  The whole text must match.
  *   norm_subdivision  a US state or Canadian province/territory, by name or
  *                     code ("CA", "California", "ON", "Ontario") -> "US"/"CA".
  *   norm_employees    "120", "1,500", "1.500", "50-200", "50 to 200",
