@@ -411,11 +411,16 @@ store_schema(sqlite3 *db, char *cause, size_t causesz)
 			goto out;
 		}
 	}
-	for (; ver < STORE_SCHEMA_VERSION; ver++) {
+	for (long long from = ver; ver < STORE_SCHEMA_VERSION; ver++) {
 		if (sqlite3_exec(db, store_migrations[ver], NULL, NULL, NULL) != SQLITE_OK)
 			goto dberr;
-		log_info("%s: schema migrated to version %lld",
-			 sqlite3_db_filename(db, "main"), ver + 1);
+		/* a new file is no news; an upgrade of an existing one is */
+		if (from > 0)
+			log_info("%s: schema migrated to version %lld",
+				 sqlite3_db_filename(db, "main"), ver + 1);
+		else
+			log_debug("%s: schema created at version %lld",
+				  sqlite3_db_filename(db, "main"), ver + 1);
 	}
 	/* Pragmas take no parameters; the number is our constant. */
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);

@@ -63,7 +63,7 @@ static const struct {
 	const char *line;	/* the statement on line 5 */
 	const char *want;	/* expected "line:col: cause" prefix of the error */
 } bad[] = {
-	{ "rule x body /a(/ tag t", "5:13: bad pattern: missing closing parenthesis" },
+	{ "rule x body /a(/ tag t", "5:16: bad pattern: missing closing parenthesis" },
 	{ "rule x sigature /a/ tag t", "5:8: unknown zone \"sigature\"" },
 	{ "rule x body,sigature /a/ tag t", "5:13: unknown zone \"sigature\"" },
 	{ "frobnicate all the things", "5:1: unknown statement \"frobnicate\"" },
