@@ -256,7 +256,7 @@ engine_apply(struct engine_state *st, const char *label, const char *where,
 		switch (a->kind) {
 		case ACT_SET:
 		case ACT_SETCONST:
-			if (st->fset[a->idx])
+			if (st->fset[a->idx] || (a->kind == ACT_SET && setvals[i] == NULL))
 				continue;
 			engine_set_field(st, a->idx, a->kind == ACT_SET ? setvals[i] : a->value,
 			    where, label);
@@ -415,7 +415,11 @@ engine_run_rule(struct engine_state *st, size_t ri, const struct rules_rule *r,
 					continue;
 				s0 = ov[2 * a->group];
 				s1 = ov[2 * a->group + 1];
-				if (s0 == PCRE2_UNSET || s1 <= s0) {
+				/* an optional group that took no part sets nothing; the
+				 * rule's other actions still count */
+				if (s0 == PCRE2_UNSET)
+					continue;
+				if (s1 <= s0) {
 					ok = 0;
 					break;
 				}
@@ -425,6 +429,13 @@ engine_run_rule(struct engine_state *st, size_t ri, const struct rules_rule *r,
 					break;
 				}
 				setvals[i] = lm_xstrdup(buf_str(scratch));
+			}
+			if (ok && r->only_sets) {
+				/* a match that sets nothing is no match for a set-only rule */
+				ok = 0;
+				for (int i = 0; i < r->nacts; i++)
+					if (setvals[i])
+						ok = 1;
 			}
 			if (ok) {
 				engine_apply(st, r->name, zone_name(zid), r->acts, r->nacts,

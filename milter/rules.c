@@ -946,10 +946,15 @@ rules_cond_atom(struct rules_cparse *cp)
 		}
 		char *dots = strstr(what->s, ".."), *e1, *e2;
 
-		if (dots) {
-			double lo = strtod(what->s, &e1), hi = strtod(dots + 2, &e2);
+		if (dots && dots > what->s && (size_t)(dots - what->s) < 64) {
+			/* "20..2000": strtod alone would read "20." as the low end */
+			char lobuf[64];
+			double lo, hi;
 
-			if (e1 == dots && *e2 == '\0' && lo <= hi) {
+			snprintf(lobuf, sizeof(lobuf), "%.*s", (int)(dots - what->s), what->s);
+			lo = strtod(lobuf, &e1);
+			hi = strtod(dots + 2, &e2);
+			if (*e1 == '\0' && e1 != lobuf && e2 != dots + 2 && *e2 == '\0' && lo <= hi) {
 				c = rules_cond_new(C_FIELD_RANGE);
 				c->idx = idx;
 				c->lo = lo;
