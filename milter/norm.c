@@ -28,10 +28,6 @@
  *              lookup runs; after that all lookups are read-only.
  * SEE ALSO     extract(3), verdict(3), iso-codes(7) /usr/share/iso-codes
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
