@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "prefilter.h"
 #include "rules.h"
 
 static char rules_dir[256];
@@ -183,6 +184,58 @@ START_TEST(test_rules_builtin)
 }
 END_TEST
 
+/* Patterns and the literals every match must contain ("" = none usable). */
+static const struct {
+	const char *re;
+	const char *want;	/* literals, sorted, space-separated */
+} pf[] = {
+	{ "abc", "abc" },
+	{ "ab?c", "" },				/* "ac" would be wrong: "abc" matches */
+	{ "a(?:bc|de)f", "abcf adef" },
+	{ "\\b(?:Quote|proposal)\\b", "proposal quote" },
+	{ "send (?:us )?a quote", "a quote" },
+	{ "managed\\s+IT", "managed" },
+	{ "(*UCP)\\bGesch\xc3\xa4" "ftsf\xc3\xbc" "hrer\\b", "gesch" },	/* stops at non-ASCII */
+	{ "foo|ba", "" },				/* "ba" is too short */
+	{ "(?<title>CEO|Director[^\\n]*)", "ceo director" },
+	{ "[abc]def+g", "def" },
+	{ "ab{2}cd", "bcd" },
+	{ "x(?=abc)yz", "xyz" },			/* lookahead is zero-width */
+	{ "quo\\x74e", "quote" },
+	{ "\\QA.B\\E", "a.b" },
+	{ "employees?", "employee" },
+	{ "x\\d+y", "" },
+	{ "(?x) a b c", "" },				/* extended syntax: not analysed */
+	{ "a(?R)?b", "" },				/* recursion: not analysed */
+	{ "(?:the\\s+)?decision", "decision" },
+	{ "RFP|tender|Ausschreibung", "ausschreibung rfp tender" },
+};
+
+/* pf_cmp - qsort strings */
+static int
+pf_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+START_TEST(test_prefilter_literals)
+{
+	char **lits = NULL;
+	size_t n = 0;
+	struct buf got = BUF_INIT;
+
+	if (prefilter_literals(pf[_i].re, &lits, &n) == 0) {
+		qsort(lits, n, sizeof(*lits), pf_cmp);
+		for (size_t k = 0; k < n; k++)
+			buf_printf(&got, "%s%s", k ? " " : "", lits[k]);
+	}
+	ck_assert_msg(strcmp(buf_str(&got), pf[_i].want) == 0, "/%s/: got \"%s\", want \"%s\"",
+	    pf[_i].re, buf_str(&got), pf[_i].want);
+	prefilter_free(lits, n);
+	buf_free(&got);
+}
+END_TEST
+
 Suite *
 suite_rules(void)
 {
@@ -194,6 +247,9 @@ suite_rules(void)
 	tcase_add_test(tc, test_rules_good);
 	tcase_add_test(tc, test_rules_incomplete);
 	tcase_add_test(tc, test_rules_builtin);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("prefilter");
+	tcase_add_loop_test(tc, test_prefilter_literals, 0, (int)(sizeof(pf) / sizeof(pf[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
