@@ -66,6 +66,46 @@ pf_set_add(struct pf_set *s, const char *str, size_t len)
 	s->s[s->n++] = lm_xstrndup(str, len);
 }
 
+/*
+ * Words so common in inquiries (English, German, French) that a rule
+ * filtered on them would run on nearly every message.  Only speed depends
+ * on this list: a literal here is still a correct requirement, it is just
+ * the last choice when a pattern offers a better one.
+ */
+static const char *const pf_common[] = {
+	"about", "all", "and", "any", "are", "but", "call", "can", "company", "could",
+	"das", "der", "des", "die", "ein", "eine", "est", "for", "from", "für", "has",
+	"have", "help", "ich", "ist", "les", "mit", "mon", "nicht", "not", "notre",
+	"nous", "our", "pas", "plan", "plans", "pour", "sans", "service", "services",
+	"sie", "support", "that", "the", "this", "time", "und", "une", "use", "vous",
+	"was", "what", "will", "with", "wir", "work", "would", "you", "your",
+};
+
+/* pf_weight - how selective a literal is: its length; 1 if a common word;
+ * 0 if too short to use at all */
+static size_t
+pf_weight(const char *s)
+{
+	if (strlen(s) < PREFILTER_MIN_LEN)
+		return 0;
+	for (size_t i = 0; i < sizeof(pf_common) / sizeof(pf_common[0]); i++)
+		if (strcmp(s, pf_common[i]) == 0)
+			return 1;
+	return strlen(s);
+}
+
+/* pf_set_minweight - the weight of the least selective string */
+static size_t
+pf_set_minweight(const struct pf_set *s)
+{
+	size_t m = (size_t)-1;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (pf_weight(s->s[i]) < m)
+			m = pf_weight(s->s[i]);
+	return s->n ? m : 0;
+}
+
 /* pf_set_minlen - the length of the shortest string */
 static size_t
 pf_set_minlen(const struct pf_set *s)
@@ -115,8 +155,9 @@ pf_better(const struct pf_set *cand, const struct pf_set *best, int have_best)
 		return 0;
 	if (!have_best)
 		return 1;
-	a = pf_set_minlen(cand);
-	b = pf_set_minlen(best);
+	/* a set is as selective as its weakest literal */
+	a = pf_set_minweight(cand);
+	b = pf_set_minweight(best);
 	return a > b || (a == b && cand->n < best->n);
 }
 
