@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential autoconf automake pkg-config libmilter-dev libgmime-3.0-dev \
 libpcre2-dev libsqlite3-dev sqlite3 check libxml2-dev libjansson-dev iso-codes \
-miltertest postfix valgrind python3 procps swaks libhyperscan-dev"
+miltertest postfix valgrind python3 procps swaks libhyperscan-dev \
+spamassassin spamc iproute2"
 
 missing=""
 for p in $PKGS; do
