@@ -14,6 +14,8 @@
 #              X-Lead-Tags too, save where leadctl test reports that the
 #              engine itself differs (then they must match the engine)
 #   forged     X-Lead-* headers a sender put in are gone on delivery
+#   feedback   a rep's reply to the feedback address quoting a lead's
+#              X-Lead-Id is recorded in the store and discarded
 #   other      a message for a non-inquiry address arrives byte for byte
 #              as sent (Postfix's trace headers aside), no X-Lead-*
 #   flood      16 concurrent SMTP clients send 500 inquiries: each arrives
@@ -58,6 +60,7 @@ DOMAIN=example-msp.com
 SALES=sales@$DOMAIN
 NURTURE=nurture@$DOMAIN
 ARCHIVE=archive@$DOMAIN
+FEEDBACK=lead-feedback@$DOMAIN
 passed=0
 failed=0
 t_start=$(date +%s)
@@ -98,7 +101,8 @@ e2e_postfix_start
 e2e_milter_config "$W/route.conf" \
 	Mode route SalesMailbox "$SALES" NurtureMailbox "$NURTURE" ArchiveMailbox "$ARCHIVE" \
 	InquiryAddresses "sales@$DOMAIN, info@$DOMAIN, webform@$DOMAIN" \
-	StoreFile "$W/store.db" ${E2E_RULES:+Rules "$E2E_RULES"}
+	StoreFile "$W/store.db" FeedbackAddress "$FEEDBACK" FeedbackAction discard \
+	${E2E_RULES:+Rules "$E2E_RULES"}
 e2e_milter_start "$W/route.conf"
 
 # stop_milter - stop leadmilter; it must go on SIGTERM
@@ -262,6 +266,31 @@ if [ -n "$p" ] && sed '/^$/q' "$p" | grep -q 'FORGED-[0-9]'; then
 	bad "forged: a forged header was delivered: $(sed '/^$/q' "$p" | grep 'FORGED-[0-9]' | head -3)"
 else
 	ok "forged: none delivered"
+fi
+
+#
+# feedback: a rep replies to the feedback address quoting a sales lead's
+# X-Lead-Id; the store records "accepted" (leadctl report shows it) and the
+# reply itself is discarded, neither delivered nor qualified
+#
+phase "feedback by mail"
+fbfile=$(awk -F'\t' -v s="$SALES" '$1 == s { print $9; exit }' "$W/index.tsv")
+lead=""
+[ -n "$fbfile" ] && lead=$(sed -n '/^$/q; s/^X-Lead-Id: *\(L[0-9a-f]*\).*/\1/p' "$fbfile" | head -1)
+if [ -z "$lead" ]; then
+	bad "feedback: no X-Lead-Id on a delivered sales message"
+else
+	m=$(msgid_n feedback)
+	printf 'From: Sales Rep <rep@%s>\nTo: %s\nSubject: Re: your inquiry\nMessage-ID: %s\nDate: %s\n\nAccepted - good fit, meeting booked for Tuesday.\n\n> X-Lead-Id: %s\n' \
+	    "$DOMAIN" "$FEEDBACK" "$m" "$(date -R)" "$lead" >"$W/feedback.eml"
+	send_wait "$W/feedback.eml"
+	check "feedback: copies delivered (discarded)" "$(copies "$m" | grep -c .)" 0
+	rep=$("$LEADCTL" report -d "$W/store.db" 2>&1)
+	if printf '%s\n' "$rep" | grep -q "sales feedback: 1 accepted, 0 rejected"; then
+		ok "feedback: the store recorded the rep's acceptance of $lead"
+	else
+		bad "feedback: leadctl report shows no acceptance: $(printf '%s\n' "$rep" | grep 'sales feedback')"
+	fi
 fi
 
 #
