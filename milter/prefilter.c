@@ -448,6 +448,91 @@ pf_group(struct pf_parser *ps)
 	return in;
 }
 
+/* pf_utf8_put - encode a code point as UTF-8 into out; returns length */
+static size_t
+pf_utf8_put(unsigned long cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	out[0] = (char)(0xE0 | (cp >> 12));
+	out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/*
+ * pf_other_case - the other case of a Latin letter (Latin-1 Supplement and
+ * Latin Extended-A, where the pairs are regular), 0 when the letter has no
+ * other case, or -1 when we do not know: then no literal is claimed,
+ * because PCRE2's caseless match would find the other case and the
+ * Hyperscan scan (caseless for ASCII only) would not.
+ */
+static long
+pf_other_case(unsigned long cp)
+{
+	if (cp == 0xD7 || cp == 0xF7)
+		return 0;			/* multiplication and division signs */
+	if (cp == 0xDF)
+		return 0x1E9E;			/* sharp s, capital sharp s */
+	if (cp == 0xFF)
+		return 0x178;			/* y with diaeresis */
+	if (cp >= 0xC0 && cp <= 0xDE)
+		return (long)cp + 0x20;
+	if (cp >= 0xE0 && cp <= 0xFE)
+		return (long)cp - 0x20;
+	if (cp >= 0x100 && cp <= 0x137 && cp != 0x130 && cp != 0x131)
+		return (long)(cp ^ 1);
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return (long)(cp & 1 ? cp + 1 : cp - 1);
+	if (cp >= 0x14A && cp <= 0x177)
+		return (long)(cp ^ 1);
+	if (cp >= 0xA0 && cp <= 0xBF && cp != 0xB5)
+		return 0;			/* Latin-1 signs; not micro (Greek mu) */
+	if (cp >= 0x2000 && cp <= 0x20CF)
+		return 0;			/* punctuation, currency signs */
+	return -1;
+}
+
+/* pf_utf8_atom - a non-ASCII character at ps->p: its case variants */
+static struct pf_info
+pf_utf8_atom(struct pf_parser *ps)
+{
+	const unsigned char *u = (const unsigned char *)ps->p;
+	unsigned long cp;
+	size_t len;
+	long other;
+	char enc[4];
+	struct pf_info i;
+
+	if ((u[0] & 0xE0) == 0xC0 && (u[1] & 0xC0) == 0x80) {
+		cp = ((unsigned long)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+		len = 2;
+	} else if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+		cp = ((unsigned long)(u[0] & 0x0F) << 12) | ((unsigned long)(u[1] & 0x3F) << 6) |
+		     (u[2] & 0x3F);
+		len = 3;
+	} else {
+		ps->p++;
+		while (((unsigned char)*ps->p & 0xC0) == 0x80)
+			ps->p++;
+		return pf_none();
+	}
+	ps->p += len;
+	if ((other = pf_other_case(cp)) < 0)
+		return pf_none();
+	i = pf_str((const char *)u, len);
+	if (other > 0)
+		pf_set_add(&i.set, enc, pf_utf8_put((unsigned long)other, enc));
+	return i;
+}
+
 /* pf_atom - one atom, without its quantifier */
 static struct pf_info
 pf_atom(struct pf_parser *ps)
@@ -471,12 +556,8 @@ pf_atom(struct pf_parser *ps)
 	default:
 		break;
 	}
-	if (c >= 0x80) {
-		ps->p++;
-		while (((unsigned char)*ps->p & 0xC0) == 0x80)
-			ps->p++;
-		return pf_none();
-	}
+	if (c >= 0x80)
+		return pf_utf8_atom(ps);
 	ps->p++;
 	{
 		char ch = (char)tolower(c);

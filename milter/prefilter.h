@@ -14,7 +14,13 @@
  *              optional parts) contributes no literal, and where no
  *              literal of at least PREFILTER_MIN_LEN bytes is required the
  *              rule is reported as unfilterable and always runs.  It never
- *              claims a literal that a match could lack.
+ *              claims a literal that a match could lack.  Accented Latin
+ *              letters are kept, with both cases spelled out (the scan
+ *              folds only ASCII case); letters of other scripts end a
+ *              literal.
+ * LIMITS       PCRE2's caseless UTF matching also equates k with the
+ *              Kelvin sign and s with the long s; a text that spells a
+ *              required word with those would skip the rule.
  * DIAGNOSTICS  0 and a malloc'd array of malloc'd strings (free with
  *              prefilter_free()), or -1: no usable literal set.
  */

@@ -195,7 +195,12 @@ static const struct {
 	{ "\\b(?:Quote|proposal)\\b", "proposal quote" },
 	{ "send (?:us )?a quote", "a quote" },
 	{ "managed\\s+IT", "managed" },
-	{ "(*UCP)\\bGesch\xc3\xa4" "ftsf\xc3\xbc" "hrer\\b", "gesch" },	/* stops at non-ASCII */
+	/* accented letters in both cases: gesch[äÄ]ftsf[üÜ]hrer */
+	{ "(*UCP)\\bGesch\xc3\xa4" "ftsf\xc3\xbc" "hrer\\b",
+	  "gesch\xc3\x84" "ftsf\xc3\x9c" "hrer gesch\xc3\x84" "ftsf\xc3\xbc" "hrer "
+	  "gesch\xc3\xa4" "ftsf\xc3\x9c" "hrer gesch\xc3\xa4" "ftsf\xc3\xbc" "hrer" },
+	{ "\xce\xb1\xce\xb2\xce\xb3", "" },		/* Greek: case rules unknown here */
+	{ "caf\xc3\xa9 \xe2\x80\x93 bar", "caf\xc3\x89 \xe2\x80\x93 bar caf\xc3\xa9 \xe2\x80\x93 bar" },
 	{ "foo|ba", "" },				/* "ba" is too short */
 	{ "(?<title>CEO|Director[^\\n]*)", "ceo director" },
 	{ "[abc]def+g", "def" },
