@@ -1169,6 +1169,27 @@ out:
 	return rc;
 }
 
+/* store_id_of - the id a one-key statement finds: 0 and *id, LM_ENOTFOUND,
+ * or LM_ESTORE (logged as "what") */
+static int
+store_id_of(struct store *s, struct store_conn *c, enum store_st which, const char *key,
+	    const char *what, sqlite3_int64 *id)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((st = store_stmt(s, c, which)) == NULL)
+		return LM_ESTORE;
+	store_text(st, 1, key);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (r != SQLITE_DONE)
+		store_dberr(s, c, what);
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? LM_ENOTFOUND : LM_ESTORE;
+}
+
 /* store_feedback - a rep's verdict on a lead: accepted or rejected */
 int
 store_feedback(struct store *s, const char *lead_id, int accepted,
@@ -1189,19 +1210,11 @@ store_feedback(struct store *s, const char *lead_id, int accepted,
 		goto out;
 	if (store_begin(s, c) != 0)
 		goto out;
-	if ((st = store_stmt(s, c, ST_INQ_ID)) == NULL)
-		goto out;
-	store_text(st, 1, lead_id);
-	r = sqlite3_step(st);
-	if (r == SQLITE_DONE) {
-		sqlite3_reset(st);
-		rc = LM_ENOTFOUND;
+	if ((r = store_id_of(s, c, ST_INQ_ID, lead_id, "feedback", &iid)) != 0) {
+		if (r == LM_ENOTFOUND)
+			rc = r;
 		goto out;
 	}
-	if (r != SQLITE_ROW)
-		goto err;
-	iid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	if ((st = store_stmt(s, c, ST_FB_UPSERT)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, iid);
@@ -1245,7 +1258,6 @@ store_forget(struct store *s, const char *email)
 {
 	struct store_conn *c = NULL;
 	char norm[STORE_EMAIL_MAX + 1];
-	sqlite3_stmt *st;
 	sqlite3_int64 pid;
 	int rc = LM_ESTORE, r;
 
@@ -1257,21 +1269,11 @@ store_forget(struct store *s, const char *email)
 		goto out;
 	if (store_begin(s, c) != 0)
 		goto out;
-	if ((st = store_stmt(s, c, ST_PROSPECT_ID)) == NULL)
-		goto out;
-	store_text(st, 1, norm);
-	r = sqlite3_step(st);
-	if (r == SQLITE_DONE) {
-		sqlite3_reset(st);
-		rc = LM_ENOTFOUND;
+	if ((r = store_id_of(s, c, ST_PROSPECT_ID, norm, "forget", &pid)) != 0) {
+		if (r == LM_ENOTFOUND)
+			rc = r;
 		goto out;
 	}
-	if (r != SQLITE_ROW) {
-		store_dberr(s, c, "forget");
-		goto out;
-	}
-	pid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	if (store_run(s, c, "DELETE FROM fact WHERE inquiry_id IN"
 		      " (SELECT id FROM inquiry WHERE prospect_id = ?1)", "i", (long long)pid) < 0
 	    || store_run(s, c, "DELETE FROM fact WHERE name = 'email'"
@@ -1653,7 +1655,6 @@ store_prospect_get(struct store *s, const char *email, struct store_prospect *p)
 {
 	struct store_conn *c = NULL;
 	char norm[STORE_EMAIL_MAX + 1];
-	sqlite3_stmt *st;
 	sqlite3_int64 pid;
 	int rc = LM_ESTORE, r;
 
@@ -1666,19 +1667,11 @@ store_prospect_get(struct store *s, const char *email, struct store_prospect *p)
 		goto out;
 	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto err;
-	if ((st = store_stmt(s, c, ST_PROSPECT_ID)) == NULL)
-		goto out;
-	store_text(st, 1, norm);
-	r = sqlite3_step(st);
-	if (r == SQLITE_DONE) {
-		sqlite3_reset(st);
-		rc = LM_ENOTFOUND;
+	if ((r = store_id_of(s, c, ST_PROSPECT_ID, norm, "prospect", &pid)) != 0) {
+		if (r == LM_ENOTFOUND)
+			rc = r;
 		goto out;
 	}
-	if (r != SQLITE_ROW)
-		goto err;
-	pid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	if (store_prospect_load(c->db, pid, p) != 0)
 		goto err;
 	rc = 0;
