@@ -88,6 +88,7 @@ struct milter_msg {
 struct milter_conn {
 	struct engine_ctx *ectx;
 	int can_skip;			/* the MTA understands SMFIS_SKIP */
+	int nr_hdr;			/* no reply to headers (SMFIP_NR_HDR) */
 	struct milter_msg m;
 };
 
@@ -320,13 +321,18 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void)f2;
 	(void)f3;
 	/* no state: connect tries again and fails as OnError says */
-	if (c != NULL)
+	if (c != NULL) {
 		c->can_skip = (f1 & SMFIP_SKIP) != 0;
+		c->nr_hdr = (f1 & SMFIP_NR_HDR) != 0;
+	}
 	if ((f0 & MILTER_ACTIONS) != MILTER_ACTIONS)
 		log_warn("NOQUEUE: MTA offers actions 0x%lx, we use 0x%lx: some edits will fail",
 			 f0, (unsigned long)MILTER_ACTIONS);
 	*pf0 = f0 & MILTER_ACTIONS;
-	*pf1 = f1 & SMFIP_SKIP;
+	/* Replies cost a round trip each: none to HELO (we have no callback)
+	 * and none to each header, where we only copy; EOH and EOM act on
+	 * anything that went wrong while reading headers. */
+	*pf1 = f1 & (SMFIP_SKIP | SMFIP_NOHELO | (c != NULL ? SMFIP_NR_HDR : 0));
 	*pf2 = *pf3 = 0;
 	return SMFIS_CONTINUE;
 }
@@ -450,9 +456,9 @@ milter_append(struct milter_msg *m, const void *p, size_t n)
 	buf_append(&m->raw, p, n);
 }
 
-/* milter_header - copy a header; note X-Lead-* ones and those we edit */
+/* milter_header_copy - copy a header; note X-Lead-* ones and those we edit */
 static sfsistat
-milter_header(SMFICTX *ctx, char *name, char *value)
+milter_header_copy(SMFICTX *ctx, char *name, char *value)
 {
 	struct milter_conn *c = smfi_getpriv(ctx);
 	struct milter_msg *m;
@@ -493,6 +499,21 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 		milter_keep(&m->message_id, value);
 	}
 	return SMFIS_CONTINUE;
+}
+
+/* milter_header - one header; with SMFIP_NR_HDR the MTA waits for no
+ * reply, so a message that is not ours or has no state is left to EOH,
+ * and a failure while copying is in m->fail for EOM */
+static sfsistat
+milter_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct milter_conn *c = smfi_getpriv(ctx);
+
+	if (c == NULL || !c->nr_hdr)
+		return milter_header_copy(ctx, name, value);
+	if (c->m.conf != NULL && milter_ours(&c->m))
+		(void)milter_header_copy(ctx, name, value);
+	return SMFIS_NOREPLY;
 }
 
 /* milter_eoh - end the header block */
