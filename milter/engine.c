@@ -704,7 +704,7 @@ engine_qualify(const struct ruleset *rs, struct engine_ctx *ctx,
 	struct msg m;
 	struct buf scratch = BUF_INIT;
 	char **setvals = NULL;
-	int rc, maxacts = 1;
+	int rc;
 	long long t0 = engine_now_us();
 
 	memset(&st, 0, sizeof(st));
@@ -737,10 +737,7 @@ engine_qualify(const struct ruleset *rs, struct engine_ctx *ctx,
 	v->lead_id = engine_lead_id(m.message_id, in->data, in->len);
 
 	engine_md(ctx, rs);
-	for (size_t i = 0; i < rs->nrules; i++)
-		if (rs->rules[i].nacts > maxacts)
-			maxacts = rs->rules[i].nacts;
-	setvals = lm_xcalloc((size_t)maxacts, sizeof(*setvals));
+	setvals = lm_xcalloc((size_t)rs->max_acts, sizeof(*setvals));
 	(void)engine_prefilter(&st);
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rules_rule *r = &rs->rules[i];

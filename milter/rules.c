@@ -1668,6 +1668,10 @@ rules_load(const char *path, struct ruleset **out, struct lm_err *err)
 	pcre2_set_depth_limit(ld.rs->mctx, RULES_DEPTH_LIMIT);
 	if (ld.rs->max_groups < 1)
 		ld.rs->max_groups = 1;
+	ld.rs->max_acts = 1;
+	for (size_t i = 0; i < ld.rs->nrules; i++)
+		if (ld.rs->rules[i].nacts > ld.rs->max_acts)
+			ld.rs->max_acts = ld.rs->rules[i].nacts;
 	ld.rs->refs = 1;
 	snprintf(ld.rs->describe, sizeof(ld.rs->describe),
 	    "%zu rules (%zu prefiltered), %zu policy statements, %zu lists from %s",

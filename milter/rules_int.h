@@ -138,6 +138,7 @@ struct ruleset {
 	struct zone_markers markers;
 	pcre2_match_context *mctx;	/* limits; read-only after load */
 	uint32_t max_groups;	/* largest capture count + 1 */
+	int max_acts;		/* most actions of any rule (at least 1) */
 	void *hs_db;		/* hs_database_t of prefiltered rules, or NULL */
 	size_t nprefiltered;
 	unsigned hs_zones;	/* bit per zone some prefiltered rule names */
