@@ -43,16 +43,35 @@
 #define ENGINE_JIT_STACK_MAX	(512 * 1024)
 #define ENGINE_FIELD_MAX	200	/* bytes of a field value */
 
+/*
+ * Where a prefiltered rule may match: one window per literal occurrence,
+ * the offsets at which a match containing it can start.
+ */
+struct engine_win {
+	uint32_t key;		/* rule * ZONE_COUNT + zone */
+	uint32_t lo, hi;	/* start offsets, inclusive */
+};
+
+#define ENGINE_MAX_WINS	(1u << 22)	/* past this, rules scan whole zones */
+
 struct engine_ctx {
 	pcre2_match_data *md;
 	uint32_t md_groups;
 	pcre2_match_data *md_map;	/* for map: list lookups */
 	pcre2_match_context *mctx;
+	pcre2_match_context *mctx_win;	/* the same, with an offset limit */
 	pcre2_jit_stack *jit;
 #ifdef HAVE_HYPERSCAN
 	hs_scratch_t *scratch;	/* grown for each database it meets */
 	const void *scratch_db;	/* the database scratch was last sized for */
 #endif
+	/* prefilter output, kept between messages to avoid allocations */
+	struct engine_win *win, *sorted;
+	size_t nwin, wincap, sortcap;
+	uint32_t *first;	/* [key]: first window in sorted; [key + 1] ends it */
+	size_t nfirst;
+	int zone;		/* the zone being scanned */
+	const struct ruleset *scan_rs;
 };
 
 /* Per-message working state. */
@@ -69,7 +88,7 @@ struct engine_state {
 	int decision;		/* -1 until decided */
 	struct engine_history hist;
 	int limit_hit;
-	unsigned char *may;	/* [zone * nrules + rule]: prefilter saw it */
+	int windows;		/* ctx->first and ctx->sorted hold this message's windows */
 };
 
 /* engine_global_init - once per process, before threads */
@@ -103,6 +122,8 @@ engine_ctx_new(void)
 	pcre2_set_depth_limit(ctx->mctx, RULES_DEPTH_LIMIT);
 	if (ctx->jit)
 		pcre2_jit_stack_assign(ctx->mctx, NULL, ctx->jit);
+	if ((ctx->mctx_win = pcre2_match_context_copy(ctx->mctx)) == NULL)
+		abort();
 	return ctx;
 }
 
@@ -115,7 +136,11 @@ engine_ctx_free(struct engine_ctx *ctx)
 	pcre2_match_data_free(ctx->md);
 	pcre2_match_data_free(ctx->md_map);
 	pcre2_match_context_free(ctx->mctx);
+	pcre2_match_context_free(ctx->mctx_win);
 	pcre2_jit_stack_free(ctx->jit);
+	free(ctx->win);
+	free(ctx->sorted);
+	free(ctx->first);
 #ifdef HAVE_HYPERSCAN
 	hs_free_scratch(ctx->scratch);
 #endif
@@ -318,23 +343,78 @@ engine_rule_pending(const struct engine_state *st, const struct rules_rule *r)
 }
 
 #ifdef HAVE_HYPERSCAN
-/* engine_hs_hit - Hyperscan says rule id may match in this zone */
+/* engine_hs_hit - Hyperscan saw literal id end at offset to: a window */
 static int
 engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 	      unsigned int flags, void *arg)
 {
+	struct engine_ctx *ctx = arg;
+	const struct rules_lit *l = &ctx->scan_rs->lits[id];
+	struct engine_win *w;
+	unsigned long long at = to - l->len;
+
 	(void)from;
-	(void)to;
 	(void)flags;
-	((unsigned char *)arg)[id] = 1;
+	if (ctx->nwin == ctx->wincap) {
+		if (ctx->wincap >= ENGINE_MAX_WINS)
+			return 1;	/* stop: this message runs rules unfiltered */
+		ctx->wincap = ctx->wincap ? 2 * ctx->wincap : 256;
+		ctx->win = lm_xrealloc(ctx->win, ctx->wincap * sizeof(*ctx->win));
+	}
+	w = &ctx->win[ctx->nwin++];
+	w->key = l->rule * ZONE_COUNT + (uint32_t)ctx->zone;
+	w->hi = (uint32_t)at;
+	w->lo = l->pre < 0 || (unsigned long long)l->pre >= at ? 0 : (uint32_t)(at - (unsigned long long)l->pre);
 	return 0;
+}
+
+/* engine_sort_windows - group the windows by rule and zone (a counting
+ * sort), and each group by lowest start */
+static void
+engine_sort_windows(struct engine_ctx *ctx, size_t nkeys)
+{
+	uint32_t *first;
+	struct engine_win *out;
+
+	if (ctx->nfirst < nkeys + 2) {
+		free(ctx->first);
+		ctx->first = lm_xcalloc(nkeys + 2, sizeof(*ctx->first));
+		ctx->nfirst = nkeys + 2;
+	}
+	if (ctx->sortcap < ctx->nwin) {
+		free(ctx->sorted);
+		ctx->sorted = lm_xcalloc(ctx->wincap, sizeof(*ctx->sorted));
+		ctx->sortcap = ctx->wincap;
+	}
+	first = ctx->first;
+	out = ctx->sorted;
+	memset(first, 0, (nkeys + 2) * sizeof(*first));
+	for (size_t i = 0; i < ctx->nwin; i++)
+		first[ctx->win[i].key + 2]++;
+	for (size_t k = 2; k < nkeys + 2; k++)
+		first[k] += first[k - 1];
+	/* first[key + 1] counts through the group; it ends at the next
+	 * group's start, so afterwards the group is [first[key], first[key + 1]) */
+	for (size_t i = 0; i < ctx->nwin; i++)
+		out[first[ctx->win[i].key + 1]++] = ctx->win[i];
+	/* by start within a group: Hyperscan reports nearly in order */
+	for (size_t i = 1; i < ctx->nwin; i++) {
+		struct engine_win w = out[i];
+		size_t j = i;
+
+		while (j > 0 && out[j - 1].key == w.key && out[j - 1].lo > w.lo) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = w;
+	}
 }
 #endif
 
 /*
- * engine_prefilter - one Hyperscan scan per zone marks the rules that can
- * match there.  Returns 0, or -1 when the prefilter is not usable for
- * this message (then every rule runs).
+ * engine_prefilter - one Hyperscan scan per zone finds where each
+ * prefiltered rule can match.  Returns 0, or -1 when the prefilter is not
+ * usable for this message (then every rule scans its zones whole).
  */
 static int
 engine_prefilter(struct engine_state *st)
@@ -350,18 +430,19 @@ engine_prefilter(struct engine_state *st)
 			return -1;
 		ctx->scratch_db = rs->hs_db;
 	}
-	st->may = lm_xcalloc((size_t)ZONE_COUNT * rs->nrules + 1, 1);
+	ctx->nwin = 0;
+	ctx->scan_rs = rs;
 	for (int z = 0; z < ZONE_COUNT; z++) {
 		if (!(rs->hs_zones & (1u << z)) || st->z.len[z] == 0)
 			continue;
-		if (st->z.len[z] > 0xffffffffu ||
+		ctx->zone = z;
+		if (st->z.len[z] > 0xfffffffeu ||
 		    hs_scan(rs->hs_db, st->z.text[z], (unsigned)st->z.len[z], 0, ctx->scratch,
-		    engine_hs_hit, st->may + (size_t)z * rs->nrules) != HS_SUCCESS) {
-			free(st->may);
-			st->may = NULL;
+		    engine_hs_hit, ctx) != HS_SUCCESS)
 			return -1;
-		}
 	}
+	engine_sort_windows(ctx, rs->nrules * ZONE_COUNT);
+	st->windows = 1;
 	return 0;
 #else
 	(void)st;
@@ -369,91 +450,131 @@ engine_prefilter(struct engine_state *st)
 #endif
 }
 
-/* engine_run_rule - try one rule over its zones; 1 if it fired */
+/*
+ * engine_scan - matches of r in a zone that start in [*start, limit]
+ * (limit PCRE2_UNSET: anywhere), at most RULES_MAX_MATCHES per zone in
+ * all (*m counts them); 1 as soon as one fires the rule.  *start moves
+ * past each match tried.
+ */
+static int
+engine_scan(struct engine_state *st, const struct rules_rule *r, int zid, PCRE2_SIZE *start,
+	    PCRE2_SIZE limit, int *m, struct buf *scratch, char **setvals)
+{
+	pcre2_match_data *md = st->ctx->md;
+	pcre2_match_data *md2 = st->ctx->md_map;
+	pcre2_match_context *mctx = st->ctx->mctx;
+	const char *text = st->z.text[zid];
+	size_t len = st->z.len[zid];
+
+	if (limit != PCRE2_UNSET) {
+		mctx = st->ctx->mctx_win;
+		pcre2_set_offset_limit(mctx, limit);
+	}
+	for (; *m < RULES_MAX_MATCHES && *start < len && *start <= limit; (*m)++) {
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, *start, 0, md, mctx);
+		PCRE2_SIZE *ov;
+		int ok = 1;
+
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0) {
+			if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+			    rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+				st->limit_hit = 1;
+				log_debug("rule %s: match limit in zone %s", r->name,
+				    zone_name(zid));
+			}
+			*start = len;	/* this zone is done */
+			return 0;
+		}
+		ov = pcre2_get_ovector_pointer(md);
+		/* normalise every capture this match must set */
+		for (int i = 0; i < r->nacts; i++) {
+			const struct rules_act *a = &r->acts[i];
+			PCRE2_SIZE s0, s1;
+
+			setvals[i] = NULL;
+			if (a->kind != ACT_SET || st->fset[a->idx])
+				continue;
+			s0 = ov[2 * a->group];
+			s1 = ov[2 * a->group + 1];
+			/* an optional group that took no part sets nothing; the
+			 * rule's other actions still count */
+			if (s0 == PCRE2_UNSET)
+				continue;
+			if (s1 <= s0) {
+				ok = 0;
+				break;
+			}
+			if (engine_normalise(st->rs, &st->rs->fields[a->idx], text + s0,
+			    s1 - s0, md2, scratch) != 0) {
+				ok = 0;
+				break;
+			}
+			setvals[i] = lm_xstrdup(buf_str(scratch));
+		}
+		if (ok && r->only_sets) {
+			/* a match that sets nothing is no match for a set-only rule */
+			ok = 0;
+			for (int i = 0; i < r->nacts; i++)
+				if (setvals[i])
+					ok = 1;
+		}
+		if (ok)
+			engine_apply(st, r->name, zone_name(zid), r->acts, r->nacts,
+			    text + ov[0], ov[1] - ov[0], setvals);
+		for (int i = 0; i < r->nacts; i++) {
+			free(setvals[i]);
+			setvals[i] = NULL;
+		}
+		if (ok)
+			return 1;
+		/* next match: advance past this one (one character if empty) */
+		*start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		while (*start < len && ((unsigned char)text[*start] & 0xC0) == 0x80)
+			(*start)++;
+	}
+	return 0;
+}
+
+/*
+ * engine_run_rule - try one rule over its zones; 1 if it fired.  A
+ * prefiltered rule runs only from the windows its literals opened, merged
+ * where they touch, and skips a zone where none occurred.
+ */
 static int
 engine_run_rule(struct engine_state *st, size_t ri, const struct rules_rule *r,
 		struct buf *scratch, char **setvals)
 {
-	pcre2_match_data *md = st->ctx->md;
-	pcre2_match_data *md2 = st->ctx->md_map;
+	const struct engine_ctx *ctx = st->ctx;
 
 	for (int zi = 0; zi < r->nzones; zi++) {
-		int zid = r->zones[zi];
-		const char *text = st->z.text[zid];
-		size_t len = st->z.len[zid];
+		int zid = r->zones[zi], m = 0;
 		PCRE2_SIZE start = 0;
+		size_t key, k, end;
 
-		if (len == 0)
+		if (st->z.len[zid] == 0)
 			continue;
-		if (st->may && r->prefiltered && !st->may[(size_t)zid * st->rs->nrules + ri])
-			continue;
-		for (int m = 0; m < RULES_MAX_MATCHES && start < len; m++) {
-			int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, start, 0, md,
-			    st->ctx->mctx);
-			PCRE2_SIZE *ov;
-			int ok = 1;
-
-			if (rc == PCRE2_ERROR_NOMATCH)
-				break;
-			if (rc < 0) {
-				if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-				    rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
-					st->limit_hit = 1;
-					log_debug("rule %s: match limit in zone %s", r->name,
-					    zone_name(zid));
-				}
-				break;
-			}
-			ov = pcre2_get_ovector_pointer(md);
-			/* normalise every capture this match must set */
-			for (int i = 0; i < r->nacts; i++) {
-				const struct rules_act *a = &r->acts[i];
-				PCRE2_SIZE s0, s1;
-
-				setvals[i] = NULL;
-				if (a->kind != ACT_SET || st->fset[a->idx])
-					continue;
-				s0 = ov[2 * a->group];
-				s1 = ov[2 * a->group + 1];
-				/* an optional group that took no part sets nothing; the
-				 * rule's other actions still count */
-				if (s0 == PCRE2_UNSET)
-					continue;
-				if (s1 <= s0) {
-					ok = 0;
-					break;
-				}
-				if (engine_normalise(st->rs, &st->rs->fields[a->idx], text + s0,
-				    s1 - s0, md2, scratch) != 0) {
-					ok = 0;
-					break;
-				}
-				setvals[i] = lm_xstrdup(buf_str(scratch));
-			}
-			if (ok && r->only_sets) {
-				/* a match that sets nothing is no match for a set-only rule */
-				ok = 0;
-				for (int i = 0; i < r->nacts; i++)
-					if (setvals[i])
-						ok = 1;
-			}
-			if (ok) {
-				engine_apply(st, r->name, zone_name(zid), r->acts, r->nacts,
-				    text + ov[0], ov[1] - ov[0], setvals);
-				for (int i = 0; i < r->nacts; i++) {
-					free(setvals[i]);
-					setvals[i] = NULL;
-				}
+		if (!st->windows || !r->prefiltered) {
+			if (engine_scan(st, r, zid, &start, PCRE2_UNSET, &m, scratch, setvals))
 				return 1;
-			}
-			for (int i = 0; i < r->nacts; i++) {
-				free(setvals[i]);
-				setvals[i] = NULL;
-			}
-			/* next match: advance past this one (one character if empty) */
-			start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-			while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
-				start++;
+			continue;
+		}
+		key = ri * ZONE_COUNT + (size_t)zid;
+		for (k = ctx->first[key], end = ctx->first[key + 1]; k < end;) {
+			PCRE2_SIZE lo = ctx->sorted[k].lo, hi = ctx->sorted[k].hi;
+
+			for (k++; k < end && ctx->sorted[k].lo <= hi + 1; k++)
+				if (ctx->sorted[k].hi > hi)
+					hi = ctx->sorted[k].hi;
+			if (hi < start)
+				continue;
+			if (start < lo)
+				start = lo;
+			if (engine_scan(st, r, zid, &start, hi, &m, scratch, setvals))
+				return 1;
+			if (m >= RULES_MAX_MATCHES || start >= st->z.len[zid])
+				break;
 		}
 	}
 	return 0;
@@ -776,7 +897,6 @@ out:
 	free(st.tag_veto);
 	free(st.disq_on);
 	free(st.disq_veto);
-	free(st.may);
 	zones_free(&st.z);
 	msg_free(&m);
 	buf_free(&scratch);

@@ -12,6 +12,13 @@
  *              none.  Case is folded to ASCII lower case: the engine scans
  *              case-insensitively, which is a superset for case-sensitive
  *              rules too.
+ *              Alongside, every node knows the most bytes it can match
+ *              (or that it has no bound), and every string how many bytes
+ *              at most precede it in a match of its node; at the top this
+ *              is how far before a literal's occurrence a match can start.
+ *              Bounds count every character as the longest UTF-8 form
+ *              caseless matching may meet (an ASCII 'k' matches the
+ *              three-byte Kelvin sign).
  * LIMITS       Patterns in extended mode, with recursion or conditionals
  *              are not analysed (the rule then always runs).
  */
@@ -24,15 +31,19 @@
 
 #define PF_CROSS_MAX	256	/* exact strings kept through a concatenation */
 #define PF_DEPTH_MAX	200	/* group nesting */
+#define PF_CHAR_MAX	4	/* bytes of one character, at most */
+#define PF_LIT_MAX	3	/* bytes an ASCII letter may match caselessly */
 
 struct pf_set {
 	char **s;
+	long *pre;		/* most bytes before s[i] in a match, or -1 */
 	size_t n;
 };
 
 struct pf_info {
 	int exact;		/* matches exactly the strings in set */
 	int has;		/* set is meaningful (exact or required) */
+	long max;		/* most bytes a match takes, or -1: no bound */
 	struct pf_set set;
 };
 
@@ -44,6 +55,31 @@ struct pf_parser {
 
 static struct pf_info pf_alt(struct pf_parser *ps);
 
+/* pf_add - a + b for byte bounds, -1 meaning none */
+static long
+pf_add(long a, long b)
+{
+	return a < 0 || b < 0 ? -1 : a + b;
+}
+
+/* pf_mul - a bound repeated n times (n = -1: without limit) */
+static long
+pf_mul(long a, long n)
+{
+	if (a == 0 || n == 0)
+		return 0;
+	if (a < 0 || n < 0 || a > (1L << 20) || n > (1L << 20))
+		return -1;
+	return a * n;
+}
+
+/* pf_lmax - the larger bound */
+static long
+pf_lmax(long a, long b)
+{
+	return a < 0 || b < 0 ? -1 : a > b ? a : b;
+}
+
 /* pf_set_free - free a set's strings */
 static void
 pf_set_free(struct pf_set *s)
@@ -51,19 +87,33 @@ pf_set_free(struct pf_set *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->s[i]);
 	free(s->s);
+	free(s->pre);
 	s->s = NULL;
+	s->pre = NULL;
 	s->n = 0;
 }
 
-/* pf_set_add - add a copy of a string (no duplicates) */
+/* pf_set_add - add a copy of a string (a duplicate keeps the larger bound) */
 static void
-pf_set_add(struct pf_set *s, const char *str, size_t len)
+pf_set_add(struct pf_set *s, const char *str, size_t len, long pre)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (strlen(s->s[i]) == len && memcmp(s->s[i], str, len) == 0)
+		if (strlen(s->s[i]) == len && memcmp(s->s[i], str, len) == 0) {
+			s->pre[i] = pf_lmax(s->pre[i], pre);
 			return;
+		}
 	s->s = lm_xrealloc(s->s, (s->n + 1) * sizeof(*s->s));
+	s->pre = lm_xrealloc(s->pre, (s->n + 1) * sizeof(*s->pre));
+	s->pre[s->n] = pre;
 	s->s[s->n++] = lm_xstrndup(str, len);
+}
+
+/* pf_set_shift - the strings of s follow at most off bytes of the match */
+static void
+pf_set_shift(struct pf_set *s, long off)
+{
+	for (size_t i = 0; i < s->n; i++)
+		s->pre[i] = pf_add(s->pre[i], off);
 }
 
 /*
@@ -118,26 +168,26 @@ pf_set_minlen(const struct pf_set *s)
 	return s->n ? m : 0;
 }
 
-/* pf_none - an info with no literal */
+/* pf_none - an info with no literal, matching at most max bytes */
 static struct pf_info
-pf_none(void)
+pf_none(long max)
 {
-	struct pf_info i = { 0, 0, { NULL, 0 } };
+	struct pf_info i = { 0, 0, max, { NULL, NULL, 0 } };
 
 	return i;
 }
 
-/* pf_str - an exact info of one string */
+/* pf_str - an exact info of one string (ASCII, or one character) */
 static struct pf_info
 pf_str(const char *s, size_t len)
 {
-	struct pf_info i = { 1, 1, { NULL, 0 } };
+	struct pf_info i = { 1, 1, (long)len * PF_LIT_MAX, { NULL, NULL, 0 } };
 
-	pf_set_add(&i.set, s, len);
+	pf_set_add(&i.set, s, len, 0);
 	return i;
 }
 
-/* pf_info_free - release an info */
+/* pf_info_free - release an info (its bound stays) */
 static void
 pf_info_free(struct pf_info *i)
 {
@@ -145,16 +195,51 @@ pf_info_free(struct pf_info *i)
 	i->has = i->exact = 0;
 }
 
+/* pf_set_bounded - does every string have a bound on what precedes it? */
+static int
+pf_set_bounded(const struct pf_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->pre[i] < 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * pf_tier - how cheap a set makes a rule.  Each occurrence of a bounded
+ * literal costs one short PCRE2 call near it; an unbounded one costs a
+ * scan from the zone's start up to it.  So: usable and bounded; usable
+ * (rare, then no scan at all); a common word, bounded (a few short calls);
+ * a common word, unbounded; too short to use.
+ */
+static int
+pf_tier(const struct pf_set *s)
+{
+	size_t w = pf_set_minweight(s);
+	int bounded = pf_set_bounded(s);
+
+	if (w == 0)
+		return 0;
+	if (w == 1)
+		return bounded ? 2 : 1;
+	return bounded ? 4 : 3;
+}
+
 /* pf_better - is candidate a better required set than best? */
 static int
 pf_better(const struct pf_set *cand, const struct pf_set *best, int have_best)
 {
 	size_t a, b;
+	int ta, tb;
 
 	if (cand->n == 0)
 		return 0;
 	if (!have_best)
 		return 1;
+	ta = pf_tier(cand);
+	tb = pf_tier(best);
+	if (ta != tb)
+		return ta > tb;
 	/* a set is as selective as its weakest literal */
 	a = pf_set_minweight(cand);
 	b = pf_set_minweight(best);
@@ -169,6 +254,7 @@ pf_consider(struct pf_set *best, int *have, struct pf_set *cand)
 		pf_set_free(best);
 		*best = *cand;
 		cand->s = NULL;
+		cand->pre = NULL;
 		cand->n = 0;
 		*have = 1;
 	} else {
@@ -185,13 +271,14 @@ pf_cross(const struct pf_set *a, const struct pf_set *b, struct pf_set *out)
 	if (a->n * b->n > PF_CROSS_MAX)
 		return -1;
 	out->s = NULL;
+	out->pre = NULL;
 	out->n = 0;
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t k = 0; k < b->n; k++) {
 			buf_reset(&t);
 			buf_puts(&t, a->s[i]);
 			buf_puts(&t, b->s[k]);
-			pf_set_add(out, buf_str(&t), t.len);
+			pf_set_add(out, buf_str(&t), t.len, a->pre[i]);
 		}
 	buf_free(&t);
 	return 0;
@@ -256,21 +343,23 @@ pf_escape(struct pf_parser *ps)
 	if (c == '\0') {
 		ps->fail = 1;
 		ps->p++;
-		return pf_none();
+		return pf_none(-1);
 	}
 	ps->p += 2;
 	switch (c) {
 	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
 		return pf_str("", 0);
 	case 'd': case 'D': case 's': case 'S': case 'w': case 'W': case 'h': case 'H':
-	case 'v': case 'V': case 'R': case 'N': case 'X': case 'C':
-		return pf_none();
+	case 'v': case 'V': case 'R': case 'N': case 'C':
+		return pf_none(PF_CHAR_MAX);
+	case 'X':
+		return pf_none(-1);	/* a grapheme cluster has no length bound */
 	case 'p': case 'P':
 		if (*ps->p == '{')
 			pf_skip_braces(ps);
 		else if (*ps->p)
 			ps->p++;
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	case 'x': {
 		unsigned long v;
 		char *end;
@@ -290,7 +379,7 @@ pf_escape(struct pf_parser *ps)
 
 			return pf_str(&ch, 1);
 		}
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	}
 	case 'Q': {
 		const char *e = strstr(ps->p, "\\E");
@@ -303,7 +392,7 @@ pf_escape(struct pf_parser *ps)
 				/* non-ASCII: case folding is beyond us, stop here */
 				buf_free(&t);
 				ps->p = e ? e + 2 : ps->p + len;
-				return pf_none();
+				return pf_none(pf_mul((long)len, PF_CHAR_MAX));
 			}
 			buf_putc(&t, tolower((unsigned char)ps->p[k]));
 		}
@@ -321,10 +410,10 @@ pf_escape(struct pf_parser *ps)
 	case 'c':
 		if (*ps->p)
 			ps->p++;
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	case 'o':
 		pf_skip_braces(ps);
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	case 'k': case 'g':
 		if (*ps->p == '{' || *ps->p == '<' || *ps->p == '\'') {
 			char close = *ps->p == '{' ? '}' : *ps->p == '<' ? '>' : '\'';
@@ -335,23 +424,23 @@ pf_escape(struct pf_parser *ps)
 			while (*ps->p == '-' || isdigit((unsigned char)*ps->p))
 				ps->p++;
 		}
-		return pf_none();
+		return pf_none(-1);	/* a back-reference */
 	default:
 		break;
 	}
 	if (isdigit((unsigned char)c)) {
 		while (isdigit((unsigned char)*ps->p))
 			ps->p++;
-		return pf_none();
+		return pf_none(-1);
 	}
 	if (isalnum((unsigned char)c)) {
 		ps->fail = 1;	/* an escape we do not know */
-		return pf_none();
+		return pf_none(-1);
 	}
 	if ((unsigned char)c >= 0x80) {
 		while (((unsigned char)*ps->p & 0xC0) == 0x80)
 			ps->p++;
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	}
 	{
 		char ch = (char)tolower((unsigned char)c);
@@ -370,7 +459,7 @@ pf_group(struct pf_parser *ps)
 
 	if (++ps->depth > PF_DEPTH_MAX) {
 		ps->fail = 1;
-		return pf_none();
+		return pf_none(-1);
 	}
 	if (*p == '*') {
 		/* (*VERB) or (*UCP): no characters; lookaround names are rare */
@@ -405,7 +494,7 @@ pf_group(struct pf_parser *ps)
 
 			if (e == NULL) {
 				ps->fail = 1;
-				return pf_none();
+				return pf_none(-1);
 			}
 			p = e + 1;
 		} else {
@@ -418,7 +507,7 @@ pf_group(struct pf_parser *ps)
 					neg = 1;
 				if (*q == 'x' && !neg) {
 					ps->fail = 1;	/* extended syntax changes parsing */
-					return pf_none();
+					return pf_none(-1);
 				}
 				q++;
 			}
@@ -429,7 +518,7 @@ pf_group(struct pf_parser *ps)
 			}
 			if (*q != ':') {
 				ps->fail = 1;	/* recursion, conditionals, callouts */
-				return pf_none();
+				return pf_none(-1);
 			}
 			p = q + 1;
 		}
@@ -522,14 +611,15 @@ pf_utf8_atom(struct pf_parser *ps)
 		ps->p++;
 		while (((unsigned char)*ps->p & 0xC0) == 0x80)
 			ps->p++;
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	}
 	ps->p += len;
 	if ((other = pf_other_case(cp)) < 0)
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	i = pf_str((const char *)u, len);
+	i.max = PF_CHAR_MAX;
 	if (other > 0)
-		pf_set_add(&i.set, enc, pf_utf8_put((unsigned long)other, enc));
+		pf_set_add(&i.set, enc, pf_utf8_put((unsigned long)other, enc), 0);
 	return i;
 }
 
@@ -544,12 +634,12 @@ pf_atom(struct pf_parser *ps)
 		return pf_escape(ps);
 	case '[':
 		pf_class(ps);
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	case '(':
 		return pf_group(ps);
 	case '.':
 		ps->p++;
-		return pf_none();
+		return pf_none(PF_CHAR_MAX);
 	case '^': case '$':
 		ps->p++;
 		return pf_str("", 0);
@@ -604,37 +694,53 @@ pf_quant(struct pf_parser *ps, long *min, long *max)
 	return 1;
 }
 
-/* pf_concat - atoms up to | or ) or the end */
+/*
+ * pf_concat - atoms up to | or ) or the end.  off is the most bytes the
+ * atoms so far can take; the exact strings being built in cur start at
+ * most cur_off bytes into the concatenation.
+ */
 static struct pf_info
 pf_concat(struct pf_parser *ps)
 {
-	struct pf_set cur = { NULL, 0 }, best = { NULL, 0 };
+	struct pf_set cur = { NULL, NULL, 0 }, best = { NULL, NULL, 0 };
 	int have_best = 0, exact = 1;
+	long off = 0, cur_off = 0;
 	struct pf_info out;
 
-	pf_set_add(&cur, "", 0);
+	pf_set_add(&cur, "", 0, 0);
 	while (*ps->p && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
 		struct pf_info a = pf_atom(ps);
 		long min = 1, max = 1;
 
 		if (pf_quant(ps, &min, &max) && !(min == 1 && max == 1)) {
+			long one = a.max, all = pf_mul(a.max, max);
+
 			if (min == 0) {
 				pf_info_free(&a);
-				a = pf_none();
+				a = pf_none(all);
 			} else if (a.exact) {
 				/* "de" "f+" "g": "def" and "fg" are both required */
 				struct pf_set x;
 
 				exact = 0;
-				if (pf_cross(&cur, &a.set, &x) == 0)
+				if (pf_cross(&cur, &a.set, &x) == 0) {
+					pf_set_shift(&x, cur_off);
 					pf_consider(&best, &have_best, &x);
-				else
+				} else {
+					pf_set_shift(&cur, cur_off);
 					pf_consider(&best, &have_best, &cur);
+				}
 				pf_set_free(&cur);
 				cur = a.set;
+				/* cur now starts at the last repetition */
+				off = pf_add(off, all);
+				cur_off = off < 0 || one < 0 ? -1 : off - one;
 				continue;
 			} else {
+				/* the first repetition holds a required string where
+				 * one repetition would: its bound stands */
 				a.exact = 0;
+				a.max = all;
 			}
 		}
 		if (a.exact) {
@@ -643,32 +749,45 @@ pf_concat(struct pf_parser *ps)
 			if (pf_cross(&cur, &a.set, &x) == 0) {
 				pf_set_free(&cur);
 				cur = x;
+				off = pf_add(off, a.max);
 				pf_info_free(&a);
 				continue;
 			}
 			/* too many combinations: keep what we have, start over */
 			exact = 0;
+			pf_set_shift(&cur, cur_off);
 			pf_consider(&best, &have_best, &cur);
 			cur = a.set;
+			cur_off = off;
+			off = pf_add(off, a.max);
 			a.set.s = NULL;
+			a.set.pre = NULL;
 			a.set.n = 0;
 			continue;
 		}
 		exact = 0;
+		pf_set_shift(&cur, cur_off);
 		pf_consider(&best, &have_best, &cur);
-		pf_set_add(&cur, "", 0);
-		if (a.has)
+		if (a.has) {
+			pf_set_shift(&a.set, off);
 			pf_consider(&best, &have_best, &a.set);
+		}
+		off = pf_add(off, a.max);
+		cur_off = off;
+		pf_set_add(&cur, "", 0, 0);
 		pf_info_free(&a);
 	}
 	if (exact) {
 		out.exact = out.has = 1;
+		out.max = off;
 		out.set = cur;
 		pf_set_free(&best);
 		return out;
 	}
+	pf_set_shift(&cur, cur_off);
 	pf_consider(&best, &have_best, &cur);
 	out.exact = 0;
+	out.max = off;
 	out.has = have_best && pf_set_minlen(&best) > 0;
 	out.set = best;
 	if (!out.has)
@@ -687,33 +806,33 @@ pf_alt(struct pf_parser *ps)
 
 		ps->p++;
 		b = pf_concat(ps);
+		acc.max = pf_lmax(acc.max, b.max);
 		if (!acc.has || !b.has) {
 			pf_info_free(&acc);
 			pf_info_free(&b);
-			acc = pf_none();
 			/* keep reading to find the end of the group */
 			continue;
 		}
 		for (size_t i = 0; i < b.set.n; i++)
-			pf_set_add(&acc.set, b.set.s[i], strlen(b.set.s[i]));
+			pf_set_add(&acc.set, b.set.s[i], strlen(b.set.s[i]), b.set.pre[i]);
 		acc.exact = acc.exact && b.exact;
 		pf_info_free(&b);
-		if (acc.set.n > PREFILTER_MAX_SET) {
+		if (acc.set.n > PREFILTER_MAX_SET)
 			pf_info_free(&acc);
-			acc = pf_none();
-		}
 	}
 	return acc;
 }
 
 /* prefilter_literals - see prefilter.h */
 int
-prefilter_literals(const char *pattern, char ***lits, size_t *n)
+prefilter_literals(const char *pattern, char ***lits, long **pre, size_t *n)
 {
 	struct pf_parser ps = { pattern, 0, 0 };
 	struct pf_info top = pf_alt(&ps);
 
 	*lits = NULL;
+	if (pre)
+		*pre = NULL;
 	*n = 0;
 	if (ps.fail || *ps.p != '\0' || !top.has || top.set.n == 0 ||
 	    top.set.n > PREFILTER_MAX_SET || pf_set_minlen(&top.set) < PREFILTER_MIN_LEN) {
@@ -721,15 +840,20 @@ prefilter_literals(const char *pattern, char ***lits, size_t *n)
 		return -1;
 	}
 	*lits = top.set.s;
+	if (pre)
+		*pre = top.set.pre;
+	else
+		free(top.set.pre);
 	*n = top.set.n;
 	return 0;
 }
 
 /* prefilter_free - free what prefilter_literals() returned */
 void
-prefilter_free(char **lits, size_t n)
+prefilter_free(char **lits, long *pre, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(lits[i]);
 	free(lits);
+	free(pre);
 }

@@ -21,8 +21,15 @@
  * LIMITS       PCRE2's caseless UTF matching also equates k with the
  *              Kelvin sign and s with the long s; a text that spells a
  *              required word with those would skip the rule.
- * DIAGNOSTICS  0 and a malloc'd array of malloc'd strings (free with
- *              prefilter_free()), or -1: no usable literal set.
+ *              With each literal comes, in pre (when not NULL), the most
+ *              bytes a match can take before the literal begins, or -1
+ *              when that has no bound: a match that contains the literal
+ *              found at offset o starts between o - pre and o, so the
+ *              engine starts PCRE2 near the occurrences and stops it after
+ *              the last (PCRE2_USE_OFFSET_LIMIT).  Lookarounds contribute
+ *              no literal, so a literal always lies inside the match.
+ * DIAGNOSTICS  0 and malloc'd arrays of n malloc'd strings and n bounds
+ *              (free with prefilter_free()), or -1: no usable literal set.
  */
 #ifndef PREFILTER_H
 #define PREFILTER_H
@@ -32,7 +39,7 @@
 #define PREFILTER_MIN_LEN	3	/* shorter literals match almost anywhere */
 #define PREFILTER_MAX_SET	4096	/* literals per rule, at most */
 
-int prefilter_literals(const char *pattern, char ***lits, size_t *n);
-void prefilter_free(char **lits, size_t n);
+int prefilter_literals(const char *pattern, char ***lits, long **pre, size_t *n);
+void prefilter_free(char **lits, long *pre, size_t n);
 
 #endif

@@ -403,11 +403,13 @@ rules_cmp_entry_len(const void *a, const void *b)
 	return lx < ly ? 1 : lx > ly ? -1 : strcmp(x->re_src, y->re_src);
 }
 
-/* rules_compile - compile one pattern with the project's options */
+/* rules_compile - compile one pattern with the project's options and extra */
 static pcre2_code *
-rules_compile(const char *src, const char *flags, int *errcode, PCRE2_SIZE *erroff)
+rules_compile(const char *src, const char *flags, uint32_t extra, int *errcode,
+	      PCRE2_SIZE *erroff)
 {
-	uint32_t opt = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS | PCRE2_MULTILINE;
+	uint32_t opt = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS | PCRE2_MULTILINE |
+	    extra;
 
 	for (const char *f = flags ? flags : ""; *f; f++) {
 		switch (*f) {
@@ -477,7 +479,7 @@ rules_load_list(struct rules_loader *ld, const char *decl_file,
 			pcre2_code *re;
 
 			e.re_src = lm_xstrdup(rules_trim(s + 3));
-			re = rules_compile(e.re_src, "", &ec, &off);
+			re = rules_compile(e.re_src, "", 0, &ec, &off);
 			if (re == NULL) {
 				PCRE2_UCHAR msg[256];
 
@@ -585,7 +587,8 @@ rules_pattern(struct rules_loader *ld, const char *file, const struct rules_tok 
 
 	if ((rc = rules_expand(ld, file, t, &src)) != 0)
 		goto out;
-	re = rules_compile(buf_str(&src), t->flags, &ec, &off);
+	/* the engine bounds where a prefiltered rule may start (prefilter.h) */
+	re = rules_compile(buf_str(&src), t->flags, PCRE2_USE_OFFSET_LIMIT, &ec, &off);
 	if (re == NULL) {
 		struct rules_tok at = *t;
 
@@ -1445,7 +1448,7 @@ rules_compile_maps(struct ruleset *rs)
 			PCRE2_SIZE off;
 
 			if (l->e[i].re == NULL)
-				l->e[i].re = rules_compile(l->e[i].re_src, "", &ec, &off);
+				l->e[i].re = rules_compile(l->e[i].re_src, "", 0, &ec, &off);
 		}
 	}
 }
@@ -1516,6 +1519,7 @@ rules_free(struct ruleset *rs)
 #ifdef HAVE_HYPERSCAN
 	hs_free_database(rs->hs_db);
 #endif
+	free(rs->lits);
 	free(rs);
 }
 
@@ -1523,9 +1527,11 @@ rules_free(struct ruleset *rs)
 /*
  * rules_prefilter - one Hyperscan literal database for every rule whose
  * pattern requires a literal (prefilter.c): a zone is scanned once for all
- * of them, and a rule's PCRE2 pattern runs only where one of its literals
- * was seen.  A rule without a usable literal always runs; so does every
- * rule when Hyperscan fails, which only costs speed.
+ * of them, and a rule's PCRE2 pattern runs only near where one of its
+ * literals was seen (rs->lits says which rule a literal belongs to and how
+ * far before it a match may start).  A rule without a usable literal
+ * always runs over the whole zone; so does every rule when Hyperscan
+ * fails, which only costs speed.
  */
 static void
 rules_prefilter(struct ruleset *rs)
@@ -1535,24 +1541,32 @@ rules_prefilter(struct ruleset *rs)
 	unsigned *flags = NULL, *ids = NULL;
 	size_t n = 0;
 	char ***lits = lm_xcalloc(rs->nrules + 1, sizeof(*lits));
+	long **pre = lm_xcalloc(rs->nrules + 1, sizeof(*pre));
 	size_t *nlits = lm_xcalloc(rs->nrules + 1, sizeof(*nlits));
+	struct rules_lit *tab = NULL;
 	hs_database_t *db = NULL;
 	hs_compile_error_t *cerr = NULL;
 
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rules_rule *r = &rs->rules[i];
 
-		if (strchr(r->flags, 'x') || prefilter_literals(r->xsrc, &lits[i], &nlits[i]) != 0)
+		if (strchr(r->flags, 'x') ||
+		    prefilter_literals(r->xsrc, &lits[i], &pre[i], &nlits[i]) != 0)
 			continue;
 		expr = lm_xrealloc(expr, (n + nlits[i]) * sizeof(*expr));
 		lens = lm_xrealloc(lens, (n + nlits[i]) * sizeof(*lens));
 		flags = lm_xrealloc(flags, (n + nlits[i]) * sizeof(*flags));
 		ids = lm_xrealloc(ids, (n + nlits[i]) * sizeof(*ids));
+		tab = lm_xrealloc(tab, (n + nlits[i]) * sizeof(*tab));
 		for (size_t k = 0; k < nlits[i]; k++, n++) {
 			expr[n] = lits[i][k];
 			lens[n] = strlen(lits[i][k]);
-			flags[n] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
-			ids[n] = (unsigned)i;
+			/* every occurrence: each one bounds where a match starts */
+			flags[n] = HS_FLAG_CASELESS;
+			ids[n] = (unsigned)n;
+			tab[n].rule = (uint32_t)i;
+			tab[n].len = (uint32_t)lens[n];
+			tab[n].pre = pre[i][k];
 		}
 	}
 	if (n > 0 && hs_compile_lit_multi(expr, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK,
@@ -1564,6 +1578,9 @@ rules_prefilter(struct ruleset *rs)
 	}
 	if (db) {
 		rs->hs_db = db;
+		rs->lits = tab;
+		rs->nlits = n;
+		tab = NULL;
 		for (size_t i = 0; i < rs->nrules; i++) {
 			if (lits[i] == NULL)
 				continue;
@@ -1574,8 +1591,10 @@ rules_prefilter(struct ruleset *rs)
 		}
 	}
 	for (size_t i = 0; i < rs->nrules; i++)
-		prefilter_free(lits[i], nlits[i]);
+		prefilter_free(lits[i], pre[i], nlits[i]);
+	free(tab);
 	free(lits);
+	free(pre);
 	free(nlits);
 	free(expr);
 	free(lens);

@@ -123,6 +123,13 @@ struct rules_when {
 	char *label;		/* "when@file:line" */
 };
 
+/* one literal of the prefilter database: its Hyperscan id is its index */
+struct rules_lit {
+	uint32_t rule;		/* the rule it belongs to */
+	uint32_t len;		/* bytes */
+	long pre;		/* a match starts at most pre bytes before it; -1: anywhere */
+};
+
 struct ruleset {
 	int refs;		/* atomic */
 	struct rules_list *lists; size_t nlists;
@@ -140,6 +147,8 @@ struct ruleset {
 	uint32_t max_groups;	/* largest capture count + 1 */
 	int max_acts;		/* most actions of any rule (at least 1) */
 	void *hs_db;		/* hs_database_t of prefiltered rules, or NULL */
+	struct rules_lit *lits;	/* the database's literals, by id */
+	size_t nlits;
 	size_t nprefiltered;
 	unsigned hs_zones;	/* bit per zone some prefiltered rule names */
 	char describe[256];

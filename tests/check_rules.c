@@ -229,14 +229,72 @@ START_TEST(test_prefilter_literals)
 	size_t n = 0;
 	struct buf got = BUF_INIT;
 
-	if (prefilter_literals(pf[_i].re, &lits, &n) == 0) {
+	if (prefilter_literals(pf[_i].re, &lits, NULL, &n) == 0) {
 		qsort(lits, n, sizeof(*lits), pf_cmp);
 		for (size_t k = 0; k < n; k++)
 			buf_printf(&got, "%s%s", k ? " " : "", lits[k]);
 	}
 	ck_assert_msg(strcmp(buf_str(&got), pf[_i].want) == 0, "/%s/: got \"%s\", want \"%s\"",
 	    pf[_i].re, buf_str(&got), pf[_i].want);
-	prefilter_free(lits, n);
+	prefilter_free(lits, NULL, n);
+	buf_free(&got);
+}
+END_TEST
+
+/*
+ * How many bytes a match can take before each literal ("lit:pre", -1: no
+ * bound).  A character counts 4 bytes, an ASCII letter 3 (caseless UTF
+ * matching lets 'k' match the three-byte Kelvin sign).
+ */
+static const struct {
+	const char *re;
+	const char *want;
+} pfb[] = {
+	{ "\\bquote", "quote:0" },
+	{ "(*UCP)\\b(?<x>alpha|beta)\\b", "alpha:0 beta:0" },
+	{ "ab\\s+quote", "quote:-1" },		/* \s+ has no bound */
+	{ "x\\d{2}quote", "quote:11" },		/* 3 + 2 * 4 */
+	{ "(?:our|the)\\s?decision", "decision:13" },	/* 9 + 4 */
+	{ "[abc]def+g", "def:4" },
+	{ "(?<=abc)xyz", "xyz:0" },			/* lookbehind takes no bytes */
+	{ "(?:foo|barbaz)qux", "barbazqux:0 fooqux:0" },
+	{ "\\w{1,5}(?:alpha|gamma)", "alpha:20 gamma:20" },
+	{ "(?:\\w\\s){2}quote", "quote:16" },
+	{ "(\\w)\\1quote", "quote:-1" },		/* a back-reference has no bound */
+	{ "(?:ab\\s*)?quote", "quote:-1" },
+	{ "(?:ab\\s?)?(?:quote|x+proposal)", "quote:10 xproposal:-1" },
+	{ "(?:\\s+budget|quote)", "budget:-1 quote:0" },
+	{ "\\X+budget", "budget:-1" },
+	{ "(?:[a-z]{0,3}budget)+", "budget:12" },
+};
+
+START_TEST(test_prefilter_bounds)
+{
+	char **lits = NULL;
+	long *pre = NULL;
+	size_t n = 0;
+	struct buf got = BUF_INIT;
+	char **row = NULL;
+
+	if (prefilter_literals(pfb[_i].re, &lits, &pre, &n) == 0) {
+		row = calloc(n + 1, sizeof(*row));
+		ck_assert_ptr_nonnull(row);
+		for (size_t k = 0; k < n; k++) {
+			struct buf t = BUF_INIT;
+
+			buf_printf(&t, "%s:%ld", lits[k], pre[k]);
+			row[k] = buf_steal(&t);
+		}
+		qsort(row, n, sizeof(*row), pf_cmp);
+		for (size_t k = 0; k < n; k++) {
+			buf_printf(&got, "%s%s", k ? " " : "", row[k]);
+			free(row[k]);
+		}
+		free(row);
+	}
+	ck_assert_msg(strcmp(buf_str(&got), pfb[_i].want) == 0, "/%s/: got \"%s\", want \"%s\"",
+	    pfb[_i].re, buf_str(&got), pfb[_i].want);
+	prefilter_free(lits, pre, n);
 	buf_free(&got);
 }
 END_TEST
@@ -255,6 +313,7 @@ suite_rules(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("prefilter");
 	tcase_add_loop_test(tc, test_prefilter_literals, 0, (int)(sizeof(pf) / sizeof(pf[0])));
+	tcase_add_loop_test(tc, test_prefilter_bounds, 0, (int)(sizeof(pfb) / sizeof(pfb[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
