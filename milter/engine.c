@@ -71,6 +71,7 @@ struct engine_ctx {
 	uint32_t *first;	/* [key]: first window in sorted; [key + 1] ends it */
 	size_t nfirst;
 	int zone;		/* the zone being scanned */
+	const char *scan_text;	/* its text */
 	const struct ruleset *scan_rs;
 };
 
@@ -364,7 +365,7 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 	w = &ctx->win[ctx->nwin++];
 	w->key = l->rule * ZONE_COUNT + (uint32_t)ctx->zone;
 	w->hi = (uint32_t)at;
-	w->lo = l->pre < 0 || (unsigned long long)l->pre >= at ? 0 : (uint32_t)(at - (unsigned long long)l->pre);
+	w->lo = (uint32_t)prefilter_start(&l->pre, ctx->scan_text, (size_t)at);
 	return 0;
 }
 
@@ -436,6 +437,7 @@ engine_prefilter(struct engine_state *st)
 		if (!(rs->hs_zones & (1u << z)) || st->z.len[z] == 0)
 			continue;
 		ctx->zone = z;
+		ctx->scan_text = st->z.text[z];
 		if (st->z.len[z] > 0xfffffffeu ||
 		    hs_scan(rs->hs_db, st->z.text[z], (unsigned)st->z.len[z], 0, ctx->scratch,
 		    engine_hs_hit, ctx) != HS_SUCCESS)

@@ -32,18 +32,22 @@
 #define PF_CROSS_MAX	256	/* exact strings kept through a concatenation */
 #define PF_DEPTH_MAX	200	/* group nesting */
 #define PF_CHAR_MAX	4	/* bytes of one character, at most */
-#define PF_LIT_MAX	3	/* bytes an ASCII letter may match caselessly */
+#define PF_LIT_MAX	3	/* bytes k or s may match caselessly (Kelvin sign, long s) */
+#define PF_FIXED_MAX	(1UL << 24)	/* past this a bound is no bound */
+
+typedef struct prefilter_bound pf_bound;
 
 struct pf_set {
 	char **s;
-	long *pre;		/* most bytes before s[i] in a match, or -1 */
+	pf_bound *pre;		/* what may precede s[i] in a match of the node */
 	size_t n;
 };
 
 struct pf_info {
 	int exact;		/* matches exactly the strings in set */
 	int has;		/* set is meaningful (exact or required) */
-	long max;		/* most bytes a match takes, or -1: no bound */
+	pf_bound max;		/* what a whole match of the node may take */
+	unsigned char all[32];	/* every byte a match may contain */
 	struct pf_set set;
 };
 
@@ -55,30 +59,115 @@ struct pf_parser {
 
 static struct pf_info pf_alt(struct pf_parser *ps);
 
-/* pf_add - a + b for byte bounds, -1 meaning none */
-static long
-pf_add(long a, long b)
+/* ---- byte sets (32 bytes, one bit per byte value) */
+
+static int
+pf_has(const unsigned char *set, unsigned c)
 {
-	return a < 0 || b < 0 ? -1 : a + b;
+	return (set[c >> 3] >> (c & 7)) & 1;
 }
 
-/* pf_mul - a bound repeated n times (n = -1: without limit) */
-static long
-pf_mul(long a, long n)
+static void
+pf_put(unsigned char *set, unsigned c)
 {
-	if (a == 0 || n == 0)
-		return 0;
-	if (a < 0 || n < 0 || a > (1L << 20) || n > (1L << 20))
-		return -1;
-	return a * n;
+	set[c >> 3] |= (unsigned char)(1u << (c & 7));
 }
 
-/* pf_lmax - the larger bound */
-static long
-pf_lmax(long a, long b)
+static void
+pf_range(unsigned char *set, unsigned lo, unsigned hi)
 {
-	return a < 0 || b < 0 ? -1 : a > b ? a : b;
+	for (unsigned c = lo; c <= hi && c < 256; c++)
+		pf_put(set, c);
 }
+
+static void
+pf_or(unsigned char *dst, const unsigned char *src)
+{
+	for (int i = 0; i < 32; i++)
+		dst[i] |= src[i];
+}
+
+static int
+pf_full(const unsigned char *set)
+{
+	for (int i = 0; i < 32; i++)
+		if (set[i] != 0xff)
+			return 0;
+	return 1;
+}
+
+/* pf_high - every byte of a multi-byte UTF-8 character */
+static void
+pf_high(unsigned char *set)
+{
+	pf_range(set, 0x80, 0xff);
+}
+
+/* pf_letter - an ASCII character and whatever caseless matching equates
+ * with it (k and s also match non-ASCII letters) */
+static void
+pf_letter(unsigned char *set, unsigned c)
+{
+	pf_put(set, c);
+	if (isalpha((int)c)) {
+		pf_put(set, (unsigned)tolower((int)c));
+		pf_put(set, (unsigned)toupper((int)c));
+		if (strchr("kKsS", (int)c))
+			pf_high(set);
+	}
+}
+
+/* ---- bounds: fixed bytes plus any number of the free ones */
+
+/* pf_b_add - a followed by b */
+static pf_bound
+pf_b_add(pf_bound a, const pf_bound *b)
+{
+	a.fixed += b->fixed;
+	pf_or(a.free, b->free);
+	if (a.fixed > PF_FIXED_MAX)
+		memset(a.free, 0xff, sizeof(a.free));
+	return a;
+}
+
+/* pf_b_max - a or b */
+static pf_bound
+pf_b_max(pf_bound a, const pf_bound *b)
+{
+	if (b->fixed > a.fixed)
+		a.fixed = b->fixed;
+	pf_or(a.free, b->free);
+	return a;
+}
+
+/* pf_b_rep - a node n times (n = -1: any number): its bytes go free */
+static pf_bound
+pf_b_rep(pf_bound a, const unsigned char *all, long n)
+{
+	if (n < 0) {
+		a.fixed = 0;
+		pf_or(a.free, all);
+	} else if (n == 0) {
+		memset(&a, 0, sizeof(a));
+	} else if (a.fixed > PF_FIXED_MAX / (unsigned long)n) {
+		memset(a.free, 0xff, sizeof(a.free));
+	} else {
+		a.fixed *= (unsigned long)n;
+	}
+	return a;
+}
+
+/* pf_b_zero - nothing before */
+static pf_bound
+pf_b_zero(void)
+{
+	pf_bound b;
+
+	memset(&b, 0, sizeof(b));
+	return b;
+}
+
+/* ---- string sets */
 
 /* pf_set_free - free a set's strings */
 static void
@@ -93,27 +182,30 @@ pf_set_free(struct pf_set *s)
 	s->n = 0;
 }
 
-/* pf_set_add - add a copy of a string (a duplicate keeps the larger bound) */
+/* pf_set_add - add a copy of a string (a duplicate widens its bound) */
 static void
-pf_set_add(struct pf_set *s, const char *str, size_t len, long pre)
+pf_set_add(struct pf_set *s, const char *str, size_t len, const pf_bound *pre)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (strlen(s->s[i]) == len && memcmp(s->s[i], str, len) == 0) {
-			s->pre[i] = pf_lmax(s->pre[i], pre);
+			s->pre[i] = pf_b_max(s->pre[i], pre);
 			return;
 		}
 	s->s = lm_xrealloc(s->s, (s->n + 1) * sizeof(*s->s));
 	s->pre = lm_xrealloc(s->pre, (s->n + 1) * sizeof(*s->pre));
-	s->pre[s->n] = pre;
+	s->pre[s->n] = *pre;
 	s->s[s->n++] = lm_xstrndup(str, len);
 }
 
-/* pf_set_shift - the strings of s follow at most off bytes of the match */
+/* pf_set_shift - the strings of s come after off in the match */
 static void
-pf_set_shift(struct pf_set *s, long off)
+pf_set_shift(struct pf_set *s, const pf_bound *off)
 {
-	for (size_t i = 0; i < s->n; i++)
-		s->pre[i] = pf_add(s->pre[i], off);
+	for (size_t i = 0; i < s->n; i++) {
+		pf_bound b = *off;
+
+		s->pre[i] = pf_b_add(b, &s->pre[i]);
+	}
 }
 
 /*
@@ -131,17 +223,47 @@ static const char *const pf_common[] = {
 	"was", "what", "will", "with", "wir", "work", "would", "you", "your",
 };
 
-/* pf_weight - how selective a literal is: its length; 1 if a common word;
- * 0 if too short to use at all */
+/*
+ * Pairs of consonants that are common inside words (English, German,
+ * French).  Any other pair of consonants ("vp", "cv", "md") is rare enough
+ * to filter on: abbreviations in word lists are often two letters.
+ */
+static const char *const pf_common_pairs[] = {
+	"bb", "bl", "br", "ch", "ck", "cl", "cr", "ct", "dd", "dr", "ds", "ff", "fl", "fr",
+	"ft", "gg", "gh", "gl", "gr", "gs", "hl", "hm", "hn", "hr", "ht", "ks", "lc", "ld",
+	"lf", "lk", "ll", "lm", "lp", "ls", "lt", "lv", "mb", "mm", "mp", "ms", "nc", "nd",
+	"nf", "ng", "nk", "nn", "ns", "nt", "nv", "nz", "ph", "pl", "pp", "pr", "ps", "pt",
+	"rc", "rd", "rf", "rg", "rk", "rl", "rm", "rn", "rp", "rr", "rs", "rt", "rv", "sc",
+	"sh", "sk", "sl", "sm", "sn", "sp", "ss", "st", "sw", "th", "tr", "ts", "tt", "tw",
+	"tz", "wh", "wn", "ws", "xt",
+};
+
+/* pf_short_ok - may a two-letter literal be used? */
+static int
+pf_short_ok(const char *s)
+{
+	for (int i = 0; i < 2; i++)
+		if (!islower((unsigned char)s[i]) || strchr("aeiouy", s[i]))
+			return 0;
+	for (size_t i = 0; i < sizeof(pf_common_pairs) / sizeof(pf_common_pairs[0]); i++)
+		if (strcmp(s, pf_common_pairs[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/* pf_weight - how selective a literal is: its length; 1 if a common word
+ * or a rare pair of consonants; 0 if too short to use at all */
 static size_t
 pf_weight(const char *s)
 {
-	if (strlen(s) < PREFILTER_MIN_LEN)
-		return 0;
+	size_t len = strlen(s);
+
+	if (len < PREFILTER_MIN_LEN)
+		return len == 2 && pf_short_ok(s) ? 1 : 0;
 	for (size_t i = 0; i < sizeof(pf_common) / sizeof(pf_common[0]); i++)
 		if (strcmp(s, pf_common[i]) == 0)
 			return 1;
-	return strlen(s);
+	return len;
 }
 
 /* pf_set_minweight - the weight of the least selective string */
@@ -168,12 +290,27 @@ pf_set_minlen(const struct pf_set *s)
 	return s->n ? m : 0;
 }
 
-/* pf_none - an info with no literal, matching at most max bytes */
+/* pf_none - an info with no literal: one character of the byte set all */
 static struct pf_info
-pf_none(long max)
+pf_none(const unsigned char *all)
 {
-	struct pf_info i = { 0, 0, max, { NULL, NULL, 0 } };
+	struct pf_info i;
 
+	memset(&i, 0, sizeof(i));
+	i.max.fixed = PF_CHAR_MAX;
+	memcpy(i.all, all, sizeof(i.all));
+	return i;
+}
+
+/* pf_any - an info with no literal and no bound at all */
+static struct pf_info
+pf_any(void)
+{
+	struct pf_info i;
+
+	memset(&i, 0, sizeof(i));
+	memset(i.max.free, 0xff, sizeof(i.max.free));
+	memset(i.all, 0xff, sizeof(i.all));
 	return i;
 }
 
@@ -181,13 +318,25 @@ pf_none(long max)
 static struct pf_info
 pf_str(const char *s, size_t len)
 {
-	struct pf_info i = { 1, 1, (long)len * PF_LIT_MAX, { NULL, NULL, 0 } };
+	struct pf_info i;
+	pf_bound zero = pf_b_zero();
 
-	pf_set_add(&i.set, s, len, 0);
+	memset(&i, 0, sizeof(i));
+	i.exact = i.has = 1;
+	for (size_t k = 0; k < len; k++) {
+		if ((unsigned char)s[k] >= 0x80) {
+			pf_high(i.all);
+			i.max.fixed += 1;
+		} else {
+			pf_letter(i.all, (unsigned char)s[k]);
+			i.max.fixed += strchr("kKsS", s[k]) ? PF_LIT_MAX : 1;
+		}
+	}
+	pf_set_add(&i.set, s, len, &zero);
 	return i;
 }
 
-/* pf_info_free - release an info (its bound stays) */
+/* pf_info_free - release an info (its bound and bytes stay) */
 static void
 pf_info_free(struct pf_info *i)
 {
@@ -195,12 +344,12 @@ pf_info_free(struct pf_info *i)
 	i->has = i->exact = 0;
 }
 
-/* pf_set_bounded - does every string have a bound on what precedes it? */
+/* pf_set_bounded - is every string's start bounded? */
 static int
 pf_set_bounded(const struct pf_set *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->pre[i] < 0)
+		if (pf_full(s->pre[i].free))
 			return 0;
 	return 1;
 }
@@ -278,7 +427,7 @@ pf_cross(const struct pf_set *a, const struct pf_set *b, struct pf_set *out)
 			buf_reset(&t);
 			buf_puts(&t, a->s[i]);
 			buf_puts(&t, b->s[k]);
-			pf_set_add(out, buf_str(&t), t.len, a->pre[i]);
+			pf_set_add(out, buf_str(&t), t.len, &a->pre[i]);
 		}
 	buf_free(&t);
 	return 0;
@@ -293,248 +442,6 @@ pf_skip_braces(struct pf_parser *ps)
 
 		ps->p = e ? e + 1 : ps->p + strlen(ps->p);
 	}
-}
-
-/* pf_class - skip a [...] character class */
-static void
-pf_class(struct pf_parser *ps)
-{
-	const char *p = ps->p + 1;
-
-	if (*p == '^')
-		p++;
-	if (*p == ']')
-		p++;
-	while (*p && *p != ']') {
-		if (*p == '\\' && p[1]) {
-			if (p[1] == 'Q') {
-				const char *e = strstr(p, "\\E");
-
-				p = e ? e + 2 : p + strlen(p);
-				continue;
-			}
-			p += 2;
-			if (*p == '{' && strchr("xpPo", p[-1])) {
-				const char *e = strchr(p, '}');
-
-				p = e ? e + 1 : p + strlen(p);
-			}
-			continue;
-		}
-		if (*p == '[' && p[1] == ':') {
-			const char *e = strstr(p + 2, ":]");
-
-			p = e ? e + 2 : p + 1;
-			continue;
-		}
-		p++;
-	}
-	if (*p != ']')
-		ps->fail = 1;
-	ps->p = *p ? p + 1 : p;
-}
-
-/* pf_escape - an escape sequence after the backslash at ps->p */
-static struct pf_info
-pf_escape(struct pf_parser *ps)
-{
-	char c = ps->p[1];
-
-	if (c == '\0') {
-		ps->fail = 1;
-		ps->p++;
-		return pf_none(-1);
-	}
-	ps->p += 2;
-	switch (c) {
-	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
-		return pf_str("", 0);
-	case 'd': case 'D': case 's': case 'S': case 'w': case 'W': case 'h': case 'H':
-	case 'v': case 'V': case 'R': case 'N': case 'C':
-		return pf_none(PF_CHAR_MAX);
-	case 'X':
-		return pf_none(-1);	/* a grapheme cluster has no length bound */
-	case 'p': case 'P':
-		if (*ps->p == '{')
-			pf_skip_braces(ps);
-		else if (*ps->p)
-			ps->p++;
-		return pf_none(PF_CHAR_MAX);
-	case 'x': {
-		unsigned long v;
-		char *end;
-
-		if (*ps->p == '{') {
-			v = strtoul(ps->p + 1, &end, 16);
-			pf_skip_braces(ps);
-		} else {
-			char hex[3] = { 0 };
-
-			for (int i = 0; i < 2 && isxdigit((unsigned char)*ps->p); i++)
-				hex[i] = *ps->p++;
-			v = strtoul(hex, &end, 16);
-		}
-		if (v >= 0x20 && v < 0x7f) {
-			char ch = (char)tolower((int)v);
-
-			return pf_str(&ch, 1);
-		}
-		return pf_none(PF_CHAR_MAX);
-	}
-	case 'Q': {
-		const char *e = strstr(ps->p, "\\E");
-		size_t len = e ? (size_t)(e - ps->p) : strlen(ps->p);
-		struct buf t = BUF_INIT;
-		struct pf_info i;
-
-		for (size_t k = 0; k < len; k++) {
-			if ((unsigned char)ps->p[k] >= 0x80) {
-				/* non-ASCII: case folding is beyond us, stop here */
-				buf_free(&t);
-				ps->p = e ? e + 2 : ps->p + len;
-				return pf_none(pf_mul((long)len, PF_CHAR_MAX));
-			}
-			buf_putc(&t, tolower((unsigned char)ps->p[k]));
-		}
-		i = pf_str(buf_str(&t), t.len);
-		buf_free(&t);
-		ps->p = e ? e + 2 : ps->p + len;
-		return i;
-	}
-	case 't': return pf_str("\t", 1);
-	case 'n': return pf_str("\n", 1);
-	case 'r': return pf_str("\r", 1);
-	case 'f': return pf_str("\f", 1);
-	case 'e': return pf_str("\033", 1);
-	case 'a': return pf_str("\a", 1);
-	case 'c':
-		if (*ps->p)
-			ps->p++;
-		return pf_none(PF_CHAR_MAX);
-	case 'o':
-		pf_skip_braces(ps);
-		return pf_none(PF_CHAR_MAX);
-	case 'k': case 'g':
-		if (*ps->p == '{' || *ps->p == '<' || *ps->p == '\'') {
-			char close = *ps->p == '{' ? '}' : *ps->p == '<' ? '>' : '\'';
-			const char *e = strchr(ps->p + 1, close);
-
-			ps->p = e ? e + 1 : ps->p + strlen(ps->p);
-		} else {
-			while (*ps->p == '-' || isdigit((unsigned char)*ps->p))
-				ps->p++;
-		}
-		return pf_none(-1);	/* a back-reference */
-	default:
-		break;
-	}
-	if (isdigit((unsigned char)c)) {
-		while (isdigit((unsigned char)*ps->p))
-			ps->p++;
-		return pf_none(-1);
-	}
-	if (isalnum((unsigned char)c)) {
-		ps->fail = 1;	/* an escape we do not know */
-		return pf_none(-1);
-	}
-	if ((unsigned char)c >= 0x80) {
-		while (((unsigned char)*ps->p & 0xC0) == 0x80)
-			ps->p++;
-		return pf_none(PF_CHAR_MAX);
-	}
-	{
-		char ch = (char)tolower((unsigned char)c);
-
-		return pf_str(&ch, 1);
-	}
-}
-
-/* pf_group - a parenthesised construct at ps->p */
-static struct pf_info
-pf_group(struct pf_parser *ps)
-{
-	const char *p = ps->p + 1;
-	int look = 0;
-	struct pf_info in;
-
-	if (++ps->depth > PF_DEPTH_MAX) {
-		ps->fail = 1;
-		return pf_none(-1);
-	}
-	if (*p == '*') {
-		/* (*VERB) or (*UCP): no characters; lookaround names are rare */
-		const char *e = strchr(p, ')');
-
-		if (e == NULL || memchr(p, ':', (size_t)(e - p)) != NULL)
-			ps->fail = 1;
-		ps->p = e ? e + 1 : p + strlen(p);
-		ps->depth--;
-		return pf_str("", 0);
-	}
-	if (*p == '?') {
-		p++;
-		if (*p == '#') {
-			const char *e = strchr(p, ')');
-
-			ps->p = e ? e + 1 : p + strlen(p);
-			ps->depth--;
-			return pf_str("", 0);
-		}
-		if (*p == ':' || *p == '>' || *p == '|') {
-			p++;
-		} else if (*p == '=' || *p == '!') {
-			look = 1;
-			p++;
-		} else if (p[0] == '<' && (p[1] == '=' || p[1] == '!')) {
-			look = 1;
-			p += 2;
-		} else if (*p == '<' || *p == '\'' || (p[0] == 'P' && p[1] == '<')) {
-			char close = *p == '\'' ? '\'' : '>';
-			const char *e = strchr(p + 1, close);
-
-			if (e == NULL) {
-				ps->fail = 1;
-				return pf_none(-1);
-			}
-			p = e + 1;
-		} else {
-			/* option settings: (?i) (?-i) (?i:...) */
-			const char *q = p;
-			int neg = 0;
-
-			while (*q && strchr("imnsxJU-^", *q)) {
-				if (*q == '-')
-					neg = 1;
-				if (*q == 'x' && !neg) {
-					ps->fail = 1;	/* extended syntax changes parsing */
-					return pf_none(-1);
-				}
-				q++;
-			}
-			if (*q == ')') {
-				ps->p = q + 1;
-				ps->depth--;
-				return pf_str("", 0);
-			}
-			if (*q != ':') {
-				ps->fail = 1;	/* recursion, conditionals, callouts */
-				return pf_none(-1);
-			}
-			p = q + 1;
-		}
-	}
-	ps->p = p;
-	in = pf_alt(ps);
-	if (*ps->p != ')')
-		ps->fail = 1;
-	else
-		ps->p++;
-	ps->depth--;
-	if (look) {
-		pf_info_free(&in);
-		return pf_str("", 0);
-	}
-	return in;
 }
 
 /* pf_utf8_put - encode a code point as UTF-8 into out; returns length */
@@ -589,6 +496,28 @@ pf_other_case(unsigned long cp)
 	return -1;
 }
 
+/* pf_utf8_char - an exact info of one non-ASCII character and its other case */
+static struct pf_info
+pf_utf8_char(const char *enc, size_t len, unsigned long cp)
+{
+	long other = pf_other_case(cp);
+	unsigned char set[32];
+	char oth[4];
+	struct pf_info i;
+	pf_bound zero = pf_b_zero();
+
+	if (other < 0) {
+		memset(set, 0, sizeof(set));
+		pf_high(set);
+		return pf_none(set);
+	}
+	i = pf_str(enc, len);
+	i.max.fixed = PF_CHAR_MAX;
+	if (other > 0)
+		pf_set_add(&i.set, oth, pf_utf8_put((unsigned long)other, oth), &zero);
+	return i;
+}
+
 /* pf_utf8_atom - a non-ASCII character at ps->p: its case variants */
 static struct pf_info
 pf_utf8_atom(struct pf_parser *ps)
@@ -596,9 +525,6 @@ pf_utf8_atom(struct pf_parser *ps)
 	const unsigned char *u = (const unsigned char *)ps->p;
 	unsigned long cp;
 	size_t len;
-	long other;
-	char enc[4];
-	struct pf_info i;
 
 	if ((u[0] & 0xE0) == 0xC0 && (u[1] & 0xC0) == 0x80) {
 		cp = ((unsigned long)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
@@ -608,19 +534,517 @@ pf_utf8_atom(struct pf_parser *ps)
 		     (u[2] & 0x3F);
 		len = 3;
 	} else {
+		unsigned char set[32];
+
 		ps->p++;
 		while (((unsigned char)*ps->p & 0xC0) == 0x80)
 			ps->p++;
-		return pf_none(PF_CHAR_MAX);
+		memset(set, 0, sizeof(set));
+		pf_high(set);
+		return pf_none(set);
 	}
 	ps->p += len;
-	if ((other = pf_other_case(cp)) < 0)
-		return pf_none(PF_CHAR_MAX);
-	i = pf_str((const char *)u, len);
-	i.max = PF_CHAR_MAX;
-	if (other > 0)
-		pf_set_add(&i.set, enc, pf_utf8_put((unsigned long)other, enc), 0);
-	return i;
+	return pf_utf8_char((const char *)u, len, cp);
+}
+
+/*
+ * pf_escape_bytes - the bytes an escape like \d or \p{L} may match
+ * (over, a superset) and the ASCII bytes it surely matches (under, for
+ * negated classes).  Returns 0, or -1 if c is no such escape.
+ */
+static int
+pf_escape_bytes(char c, const char *prop, unsigned char *over, unsigned char *under)
+{
+	unsigned char o[32], u[32];
+
+	memset(o, 0, sizeof(o));
+	memset(u, 0, sizeof(u));
+	switch (tolower((unsigned char)c)) {
+	case 'd':
+		pf_range(u, '0', '9');
+		break;
+	case 's':
+		pf_range(u, '\t', '\r');
+		pf_put(u, ' ');
+		break;
+	case 'w':
+		pf_range(u, '0', '9');
+		pf_range(u, 'a', 'z');
+		pf_range(u, 'A', 'Z');
+		pf_put(u, '_');
+		break;
+	case 'h':
+		pf_put(u, '\t');
+		pf_put(u, ' ');
+		break;
+	case 'v':
+		pf_range(u, '\n', '\r');
+		break;
+	case 'p':
+		/* letters and numbers: ASCII ones and anything multi-byte */
+		if (prop && (strncmp(prop, "{L", 2) == 0 || *prop == 'L')) {
+			pf_range(u, 'a', 'z');
+			pf_range(u, 'A', 'Z');
+		} else if (prop && (strncmp(prop, "{N", 2) == 0 || *prop == 'N')) {
+			pf_range(u, '0', '9');
+		} else {
+			memset(o, 0xff, sizeof(o));
+			memset(u, 0, sizeof(u));
+			if (c == 'P')
+				break;
+			goto done;
+		}
+		break;
+	default:
+		return -1;
+	}
+	if (isupper((unsigned char)c)) {
+		/* the complement: every ASCII byte not in u, and multi-byte ones */
+		for (int i = 0; i < 32; i++)
+			u[i] = (unsigned char)~u[i];
+		memset(u + 16, 0, 16);
+		memset(o, 0xff, sizeof(o));
+	} else if (!pf_full(o)) {
+		memcpy(o, u, sizeof(o));
+		pf_high(o);
+	}
+done:
+	if (over)
+		pf_or(over, o);
+	if (under)
+		pf_or(under, u);
+	return 0;
+}
+
+/* pf_class_char - one character inside a class, or -1 (non-ASCII, or an
+ * escape that stands for a set: then over and under are updated) */
+static int
+pf_class_char(const char **pp, unsigned char *over, unsigned char *under)
+{
+	const char *p = *pp;
+	int c;
+
+	if ((unsigned char)*p >= 0x80) {
+		p++;
+		while (((unsigned char)*p & 0xC0) == 0x80)
+			p++;
+		pf_high(over);
+		*pp = p;
+		return -1;
+	}
+	if (*p != '\\') {
+		*pp = p + 1;
+		return (unsigned char)*p;
+	}
+	p++;
+	c = (unsigned char)*p++;
+	switch (c) {
+	case 'n': c = '\n'; break;
+	case 't': c = '\t'; break;
+	case 'r': c = '\r'; break;
+	case 'f': c = '\f'; break;
+	case 'e': c = 27; break;
+	case 'a': c = 7; break;
+	case 'b': c = 8; break;
+	case 'x': {
+		unsigned long v;
+		char *end;
+
+		if (*p == '{') {
+			v = strtoul(p + 1, &end, 16);
+			p = strchr(p, '}') ? strchr(p, '}') + 1 : p + strlen(p);
+		} else {
+			char hex[3] = { 0 };
+
+			for (int i = 0; i < 2 && isxdigit((unsigned char)*p); i++)
+				hex[i] = *p++;
+			v = strtoul(hex, &end, 16);
+		}
+		if (v >= 0x80) {
+			pf_high(over);
+			*pp = p;
+			return -1;
+		}
+		c = (int)v;
+		break;
+	}
+	case 'p': case 'P': {
+		const char *prop = p;
+
+		if (*p == '{')
+			p = strchr(p, '}') ? strchr(p, '}') + 1 : p + strlen(p);
+		else if (*p)
+			p++;
+		pf_escape_bytes((char)c, prop, over, under);
+		*pp = p;
+		return -1;
+	}
+	default:
+		if (pf_escape_bytes((char)c, NULL, over, under) == 0) {
+			*pp = p;
+			return -1;
+		}
+		if (isalnum(c) || c == 0) {
+			/* \o{}, \c, \N and the like: anything */
+			memset(over, 0xff, 32);
+			if (*p == '{')
+				p = strchr(p, '}') ? strchr(p, '}') + 1 : p + strlen(p);
+			*pp = p;
+			return -1;
+		}
+		break;
+	}
+	*pp = p;
+	return c;
+}
+
+/* pf_posix - a [:name:] item: the bytes it may match, and surely matches */
+static void
+pf_posix(const char *name, size_t len, unsigned char *over, unsigned char *under)
+{
+	unsigned char u[32];
+
+	memset(u, 0, sizeof(u));
+	for (unsigned c = 0; c < 128; c++) {
+		int in;
+
+		if (len == 5 && strncmp(name, "alpha", 5) == 0) in = isalpha((int)c);
+		else if (len == 5 && strncmp(name, "alnum", 5) == 0) in = isalnum((int)c);
+		else if (len == 5 && strncmp(name, "digit", 5) == 0) in = isdigit((int)c);
+		else if (len == 5 && strncmp(name, "space", 5) == 0) in = isspace((int)c);
+		else if (len == 5 && strncmp(name, "upper", 5) == 0) in = isalpha((int)c);
+		else if (len == 5 && strncmp(name, "lower", 5) == 0) in = isalpha((int)c);
+		else if (len == 5 && strncmp(name, "punct", 5) == 0) in = ispunct((int)c);
+		else if (len == 4 && strncmp(name, "word", 4) == 0) in = isalnum((int)c) || c == '_';
+		else {
+			memset(over, 0xff, 32);
+			return;
+		}
+		if (in)
+			pf_put(u, c);
+	}
+	pf_or(over, u);
+	pf_high(over);
+	/* [:upper:] and [:lower:] only surely match their own case */
+	if (len == 5 && (strncmp(name, "upper", 5) == 0 || strncmp(name, "lower", 5) == 0))
+		return;
+	pf_or(under, u);
+}
+
+/*
+ * pf_class - a [...] character class: the bytes its character may take.
+ * Letters count in both cases.  A negated class may take every byte that
+ * its items do not surely match, and every multi-byte character.
+ */
+static void
+pf_class(struct pf_parser *ps, unsigned char *all)
+{
+	const char *p = ps->p + 1;
+	unsigned char over[32], under[32];
+	int neg = 0;
+
+	memset(over, 0, sizeof(over));
+	memset(under, 0, sizeof(under));
+	if (*p == '^') {
+		neg = 1;
+		p++;
+	}
+	if (*p == ']') {
+		pf_letter(over, ']');
+		pf_put(under, ']');
+		p++;
+	}
+	while (*p && *p != ']') {
+		int lo, hi;
+
+		if (p[0] == '\\' && p[1] == 'Q') {
+			const char *e = strstr(p, "\\E");
+			const char *q;
+
+			for (q = p + 2; *q && q != e; q++) {
+				if ((unsigned char)*q >= 0x80) {
+					pf_high(over);
+				} else {
+					pf_letter(over, (unsigned char)*q);
+					pf_put(under, (unsigned char)*q);
+				}
+			}
+			p = e ? e + 2 : q;
+			continue;
+		}
+		if (p[0] == '[' && p[1] == ':') {
+			const char *e = strstr(p + 2, ":]");
+
+			if (e) {
+				pf_posix(p + 2, (size_t)(e - (p + 2)), over, under);
+				p = e + 2;
+				continue;
+			}
+		}
+		lo = pf_class_char(&p, over, under);
+		if (lo < 0)
+			continue;
+		if (p[0] == '-' && p[1] && p[1] != ']') {
+			const char *q = p + 1;
+
+			hi = pf_class_char(&q, over, under);
+			p = q;
+			if (hi < 0 || hi < lo) {
+				/* a range we do not follow: it may take anything */
+				memset(over, 0xff, sizeof(over));
+				continue;
+			}
+			for (int c = lo; c <= hi; c++) {
+				pf_letter(over, (unsigned)c);
+				pf_put(under, (unsigned)c);
+			}
+			continue;
+		}
+		pf_letter(over, (unsigned)lo);
+		pf_put(under, (unsigned)lo);
+	}
+	if (*p != ']')
+		ps->fail = 1;
+	ps->p = *p ? p + 1 : p;
+	if (neg) {
+		for (int i = 0; i < 32; i++)
+			over[i] = (unsigned char)~under[i];
+		pf_high(over);
+	}
+	memcpy(all, over, sizeof(over));
+}
+
+/* pf_escape - an escape sequence after the backslash at ps->p */
+static struct pf_info
+pf_escape(struct pf_parser *ps)
+{
+	char c = ps->p[1];
+	unsigned char set[32];
+
+	memset(set, 0, sizeof(set));
+	if (c == '\0') {
+		ps->fail = 1;
+		ps->p++;
+		return pf_any();
+	}
+	ps->p += 2;
+	switch (c) {
+	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
+		return pf_str("", 0);
+	case 'd': case 'D': case 's': case 'S': case 'w': case 'W': case 'h': case 'H':
+	case 'v': case 'V':
+		pf_escape_bytes(c, NULL, set, NULL);
+		return pf_none(set);
+	case 'R':
+		pf_escape_bytes('v', NULL, set, NULL);
+		return pf_none(set);
+	case 'N': case 'C':
+		memset(set, 0xff, sizeof(set));
+		return pf_none(set);
+	case 'X':
+		return pf_any();	/* a grapheme cluster has no length bound */
+	case 'p': case 'P': {
+		const char *prop = ps->p;
+
+		if (*ps->p == '{')
+			pf_skip_braces(ps);
+		else if (*ps->p)
+			ps->p++;
+		pf_escape_bytes(c, prop, set, NULL);
+		return pf_none(set);
+	}
+	case 'x': {
+		unsigned long v;
+		char *end;
+
+		if (*ps->p == '{') {
+			v = strtoul(ps->p + 1, &end, 16);
+			pf_skip_braces(ps);
+		} else {
+			char hex[3] = { 0 };
+
+			for (int i = 0; i < 2 && isxdigit((unsigned char)*ps->p); i++)
+				hex[i] = *ps->p++;
+			v = strtoul(hex, &end, 16);
+		}
+		if (v >= 0x20 && v < 0x7f) {
+			char ch = (char)tolower((int)v);
+
+			return pf_str(&ch, 1);
+		}
+		if (v >= 0x80 && v < 0x10000) {
+			char enc[4];
+			size_t n = pf_utf8_put(v, enc);
+
+			return pf_utf8_char(enc, n, v);
+		}
+		if (v < 0x80)
+			pf_put(set, (unsigned)v);
+		else
+			pf_high(set);
+		return pf_none(set);
+	}
+	case 'Q': {
+		const char *e = strstr(ps->p, "\\E");
+		size_t len = e ? (size_t)(e - ps->p) : strlen(ps->p);
+		struct buf t = BUF_INIT;
+		struct pf_info i;
+
+		for (size_t k = 0; k < len; k++) {
+			if ((unsigned char)ps->p[k] >= 0x80) {
+				/* non-ASCII: case folding is beyond us, stop here */
+				buf_free(&t);
+				ps->p = e ? e + 2 : ps->p + len;
+				i = pf_any();
+				/* ... but the length is known */
+				memset(i.max.free, 0, sizeof(i.max.free));
+				i.max.fixed = (unsigned long)len * PF_CHAR_MAX;
+				return i;
+			}
+			buf_putc(&t, tolower((unsigned char)ps->p[k]));
+		}
+		i = pf_str(buf_str(&t), t.len);
+		buf_free(&t);
+		ps->p = e ? e + 2 : ps->p + len;
+		return i;
+	}
+	case 't': return pf_str("\t", 1);
+	case 'n': return pf_str("\n", 1);
+	case 'r': return pf_str("\r", 1);
+	case 'f': return pf_str("\f", 1);
+	case 'e': return pf_str("\033", 1);
+	case 'a': return pf_str("\a", 1);
+	case 'c':
+		if (*ps->p)
+			ps->p++;
+		pf_range(set, 0, 31);
+		return pf_none(set);
+	case 'o':
+		pf_skip_braces(ps);
+		memset(set, 0xff, sizeof(set));
+		return pf_none(set);
+	case 'k': case 'g':
+		if (*ps->p == '{' || *ps->p == '<' || *ps->p == '\'') {
+			char close = *ps->p == '{' ? '}' : *ps->p == '<' ? '>' : '\'';
+			const char *e = strchr(ps->p + 1, close);
+
+			ps->p = e ? e + 1 : ps->p + strlen(ps->p);
+		} else {
+			while (*ps->p == '-' || isdigit((unsigned char)*ps->p))
+				ps->p++;
+		}
+		return pf_any();	/* a back-reference */
+	default:
+		break;
+	}
+	if (isdigit((unsigned char)c)) {
+		while (isdigit((unsigned char)*ps->p))
+			ps->p++;
+		return pf_any();
+	}
+	if (isalnum((unsigned char)c)) {
+		ps->fail = 1;	/* an escape we do not know */
+		return pf_any();
+	}
+	if ((unsigned char)c >= 0x80) {
+		while (((unsigned char)*ps->p & 0xC0) == 0x80)
+			ps->p++;
+		pf_high(set);
+		return pf_none(set);
+	}
+	{
+		char ch = (char)tolower((unsigned char)c);
+
+		return pf_str(&ch, 1);
+	}
+}
+
+/* pf_group - a parenthesised construct at ps->p */
+static struct pf_info
+pf_group(struct pf_parser *ps)
+{
+	const char *p = ps->p + 1;
+	int look = 0;
+	struct pf_info in;
+
+	if (++ps->depth > PF_DEPTH_MAX) {
+		ps->fail = 1;
+		return pf_any();
+	}
+	if (*p == '*') {
+		/* (*VERB) or (*UCP): no characters; lookaround names are rare */
+		const char *e = strchr(p, ')');
+
+		if (e == NULL || memchr(p, ':', (size_t)(e - p)) != NULL)
+			ps->fail = 1;
+		ps->p = e ? e + 1 : p + strlen(p);
+		ps->depth--;
+		return pf_str("", 0);
+	}
+	if (*p == '?') {
+		p++;
+		if (*p == '#') {
+			const char *e = strchr(p, ')');
+
+			ps->p = e ? e + 1 : p + strlen(p);
+			ps->depth--;
+			return pf_str("", 0);
+		}
+		if (*p == ':' || *p == '>' || *p == '|') {
+			p++;
+		} else if (*p == '=' || *p == '!') {
+			look = 1;
+			p++;
+		} else if (p[0] == '<' && (p[1] == '=' || p[1] == '!')) {
+			look = 1;
+			p += 2;
+		} else if (*p == '<' || *p == '\'' || (p[0] == 'P' && p[1] == '<')) {
+			char close = *p == '\'' ? '\'' : '>';
+			const char *e = strchr(p + 1, close);
+
+			if (e == NULL) {
+				ps->fail = 1;
+				return pf_any();
+			}
+			p = e + 1;
+		} else {
+			/* option settings: (?i) (?-i) (?i:...) */
+			const char *q = p;
+			int neg = 0;
+
+			while (*q && strchr("imnsxJU-^", *q)) {
+				if (*q == '-')
+					neg = 1;
+				if (*q == 'x' && !neg) {
+					ps->fail = 1;	/* extended syntax changes parsing */
+					return pf_any();
+				}
+				q++;
+			}
+			if (*q == ')') {
+				ps->p = q + 1;
+				ps->depth--;
+				return pf_str("", 0);
+			}
+			if (*q != ':') {
+				ps->fail = 1;	/* recursion, conditionals, callouts */
+				return pf_any();
+			}
+			p = q + 1;
+		}
+	}
+	ps->p = p;
+	in = pf_alt(ps);
+	if (*ps->p != ')')
+		ps->fail = 1;
+	else
+		ps->p++;
+	ps->depth--;
+	if (look) {
+		pf_info_free(&in);
+		return pf_str("", 0);
+	}
+	return in;
 }
 
 /* pf_atom - one atom, without its quantifier */
@@ -632,14 +1056,21 @@ pf_atom(struct pf_parser *ps)
 	switch (c) {
 	case '\\':
 		return pf_escape(ps);
-	case '[':
-		pf_class(ps);
-		return pf_none(PF_CHAR_MAX);
+	case '[': {
+		unsigned char set[32];
+
+		pf_class(ps, set);
+		return pf_none(set);
+	}
 	case '(':
 		return pf_group(ps);
-	case '.':
+	case '.': {
+		unsigned char set[32];
+
 		ps->p++;
-		return pf_none(PF_CHAR_MAX);
+		memset(set, 0xff, sizeof(set));
+		return pf_none(set);
+	}
 	case '^': case '$':
 		ps->p++;
 		return pf_str("", 0);
@@ -695,52 +1126,61 @@ pf_quant(struct pf_parser *ps, long *min, long *max)
 }
 
 /*
- * pf_concat - atoms up to | or ) or the end.  off is the most bytes the
- * atoms so far can take; the exact strings being built in cur start at
- * most cur_off bytes into the concatenation.
+ * pf_concat - atoms up to | or ) or the end.  off bounds what the atoms so
+ * far can take; the exact strings being built in cur start after at most
+ * cur_off.
  */
 static struct pf_info
 pf_concat(struct pf_parser *ps)
 {
 	struct pf_set cur = { NULL, NULL, 0 }, best = { NULL, NULL, 0 };
 	int have_best = 0, exact = 1;
-	long off = 0, cur_off = 0;
+	pf_bound off = pf_b_zero(), cur_off = pf_b_zero(), zero = pf_b_zero();
+	unsigned char all[32];
 	struct pf_info out;
 
-	pf_set_add(&cur, "", 0, 0);
+	memset(all, 0, sizeof(all));
+	pf_set_add(&cur, "", 0, &zero);
 	while (*ps->p && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
 		struct pf_info a = pf_atom(ps);
 		long min = 1, max = 1;
 
+		pf_or(all, a.all);
 		if (pf_quant(ps, &min, &max) && !(min == 1 && max == 1)) {
-			long one = a.max, all = pf_mul(a.max, max);
+			pf_bound one = a.max, every = pf_b_rep(a.max, a.all, max);
 
 			if (min == 0) {
 				pf_info_free(&a);
-				a = pf_none(all);
+				a.max = every;
 			} else if (a.exact) {
 				/* "de" "f+" "g": "def" and "fg" are both required */
 				struct pf_set x;
 
 				exact = 0;
 				if (pf_cross(&cur, &a.set, &x) == 0) {
-					pf_set_shift(&x, cur_off);
+					pf_set_shift(&x, &cur_off);
 					pf_consider(&best, &have_best, &x);
 				} else {
-					pf_set_shift(&cur, cur_off);
+					pf_set_shift(&cur, &cur_off);
 					pf_consider(&best, &have_best, &cur);
 				}
 				pf_set_free(&cur);
 				cur = a.set;
 				/* cur now starts at the last repetition */
-				off = pf_add(off, all);
-				cur_off = off < 0 || one < 0 ? -1 : off - one;
+				if (max < 0) {
+					cur_off = pf_b_add(off, &every);
+				} else {
+					pf_bound before = pf_b_rep(one, a.all, max - 1);
+
+					cur_off = pf_b_add(off, &before);
+				}
+				off = pf_b_add(off, &every);
 				continue;
 			} else {
 				/* the first repetition holds a required string where
 				 * one repetition would: its bound stands */
 				a.exact = 0;
-				a.max = all;
+				a.max = every;
 			}
 		}
 		if (a.exact) {
@@ -749,45 +1189,45 @@ pf_concat(struct pf_parser *ps)
 			if (pf_cross(&cur, &a.set, &x) == 0) {
 				pf_set_free(&cur);
 				cur = x;
-				off = pf_add(off, a.max);
+				off = pf_b_add(off, &a.max);
 				pf_info_free(&a);
 				continue;
 			}
 			/* too many combinations: keep what we have, start over */
 			exact = 0;
-			pf_set_shift(&cur, cur_off);
+			pf_set_shift(&cur, &cur_off);
 			pf_consider(&best, &have_best, &cur);
 			cur = a.set;
 			cur_off = off;
-			off = pf_add(off, a.max);
+			off = pf_b_add(off, &a.max);
 			a.set.s = NULL;
 			a.set.pre = NULL;
 			a.set.n = 0;
 			continue;
 		}
 		exact = 0;
-		pf_set_shift(&cur, cur_off);
+		pf_set_shift(&cur, &cur_off);
 		pf_consider(&best, &have_best, &cur);
 		if (a.has) {
-			pf_set_shift(&a.set, off);
+			pf_set_shift(&a.set, &off);
 			pf_consider(&best, &have_best, &a.set);
 		}
-		off = pf_add(off, a.max);
+		off = pf_b_add(off, &a.max);
 		cur_off = off;
-		pf_set_add(&cur, "", 0, 0);
+		pf_set_add(&cur, "", 0, &zero);
 		pf_info_free(&a);
 	}
+	memset(&out, 0, sizeof(out));
+	out.max = off;
+	memcpy(out.all, all, sizeof(all));
 	if (exact) {
 		out.exact = out.has = 1;
-		out.max = off;
 		out.set = cur;
 		pf_set_free(&best);
 		return out;
 	}
-	pf_set_shift(&cur, cur_off);
+	pf_set_shift(&cur, &cur_off);
 	pf_consider(&best, &have_best, &cur);
-	out.exact = 0;
-	out.max = off;
 	out.has = have_best && pf_set_minlen(&best) > 0;
 	out.set = best;
 	if (!out.has)
@@ -806,7 +1246,8 @@ pf_alt(struct pf_parser *ps)
 
 		ps->p++;
 		b = pf_concat(ps);
-		acc.max = pf_lmax(acc.max, b.max);
+		acc.max = pf_b_max(acc.max, &b.max);
+		pf_or(acc.all, b.all);
 		if (!acc.has || !b.has) {
 			pf_info_free(&acc);
 			pf_info_free(&b);
@@ -814,7 +1255,7 @@ pf_alt(struct pf_parser *ps)
 			continue;
 		}
 		for (size_t i = 0; i < b.set.n; i++)
-			pf_set_add(&acc.set, b.set.s[i], strlen(b.set.s[i]), b.set.pre[i]);
+			pf_set_add(&acc.set, b.set.s[i], strlen(b.set.s[i]), &b.set.pre[i]);
 		acc.exact = acc.exact && b.exact;
 		pf_info_free(&b);
 		if (acc.set.n > PREFILTER_MAX_SET)
@@ -825,7 +1266,7 @@ pf_alt(struct pf_parser *ps)
 
 /* prefilter_literals - see prefilter.h */
 int
-prefilter_literals(const char *pattern, char ***lits, long **pre, size_t *n)
+prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound **pre, size_t *n)
 {
 	struct pf_parser ps = { pattern, 0, 0 };
 	struct pf_info top = pf_alt(&ps);
@@ -835,7 +1276,7 @@ prefilter_literals(const char *pattern, char ***lits, long **pre, size_t *n)
 		*pre = NULL;
 	*n = 0;
 	if (ps.fail || *ps.p != '\0' || !top.has || top.set.n == 0 ||
-	    top.set.n > PREFILTER_MAX_SET || pf_set_minlen(&top.set) < PREFILTER_MIN_LEN) {
+	    top.set.n > PREFILTER_MAX_SET || pf_set_minweight(&top.set) == 0) {
 		pf_info_free(&top);
 		return -1;
 	}
@@ -850,10 +1291,46 @@ prefilter_literals(const char *pattern, char ***lits, long **pre, size_t *n)
 
 /* prefilter_free - free what prefilter_literals() returned */
 void
-prefilter_free(char **lits, long *pre, size_t n)
+prefilter_free(char **lits, struct prefilter_bound *pre, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(lits[i]);
 	free(lits);
 	free(pre);
+}
+
+/* prefilter_anywhere - may a match start anywhere before the literal? */
+int
+prefilter_anywhere(const struct prefilter_bound *b)
+{
+	return pf_full(b->free);
+}
+
+/* prefilter_start - see prefilter.h */
+size_t
+prefilter_start(const struct prefilter_bound *b, const char *text, size_t at)
+{
+	size_t p = at, budget = b->fixed;
+	int any = 0;
+
+	for (int i = 0; i < 32; i++)
+		any |= b->free[i];
+	if (!any)
+		return at > budget ? at - budget : 0;
+	if (pf_full(b->free))
+		return 0;
+	/* bytes outside free can only come from the fixed part */
+	while (p > 0) {
+		unsigned char c = (unsigned char)text[p - 1];
+
+		if (!pf_has(b->free, c)) {
+			if (budget == 0)
+				break;
+			budget--;
+		}
+		p--;
+		if (at - p > PREFILTER_WALK_MAX)
+			return 0;
+	}
+	return p;
 }

@@ -12,7 +12,8 @@
  *              The analysis is conservative: anything it does not
  *              understand (classes, \d, non-ASCII letters, back-references,
  *              optional parts) contributes no literal, and where no
- *              literal of at least PREFILTER_MIN_LEN bytes is required the
+ *              literal of at least PREFILTER_MIN_LEN bytes (or a rare pair
+ *              of consonants such as "vp" or "cv") is required the
  *              rule is reported as unfilterable and always runs.  It never
  *              claims a literal that a match could lack.  Accented Latin
  *              letters are kept, with both cases spelled out (the scan
@@ -21,25 +22,40 @@
  * LIMITS       PCRE2's caseless UTF matching also equates k with the
  *              Kelvin sign and s with the long s; a text that spells a
  *              required word with those would skip the rule.
- *              With each literal comes, in pre (when not NULL), the most
- *              bytes a match can take before the literal begins, or -1
- *              when that has no bound: a match that contains the literal
- *              found at offset o starts between o - pre and o, so the
- *              engine starts PCRE2 near the occurrences and stops it after
- *              the last (PCRE2_USE_OFFSET_LIMIT).  Lookarounds contribute
- *              no literal, so a literal always lies inside the match.
+ *              With each literal comes, in pre (when not NULL), a bound on
+ *              what a match can hold before the literal begins: at most
+ *              `fixed` bytes, plus any number of the bytes in `free` (what
+ *              an unbounded repetition such as \s+ or [\p{L}-]+ may take;
+ *              every byte when nothing bounds it).  prefilter_start()
+ *              turns that and an occurrence into the lowest offset a match
+ *              containing it can start at; the engine runs PCRE2 from
+ *              there up to the occurrence (PCRE2_USE_OFFSET_LIMIT).
+ *              Lookarounds contribute no literal, so a literal always lies
+ *              inside the match.
  * DIAGNOSTICS  0 and malloc'd arrays of n malloc'd strings and n bounds
  *              (free with prefilter_free()), or -1: no usable literal set.
+ *              prefilter_start() walks back at most PREFILTER_WALK_MAX
+ *              bytes; past that it answers 0 (the zone's start).
  */
 #ifndef PREFILTER_H
 #define PREFILTER_H
 
 #include <stddef.h>
 
-#define PREFILTER_MIN_LEN	3	/* shorter literals match almost anywhere */
+#define PREFILTER_MIN_LEN	3	/* shorter literals match almost anywhere, but
+					 * for pairs of consonants such as "vp" */
 #define PREFILTER_MAX_SET	4096	/* literals per rule, at most */
+#define PREFILTER_WALK_MAX	4096	/* bytes prefilter_start() walks back */
 
-int prefilter_literals(const char *pattern, char ***lits, long **pre, size_t *n);
-void prefilter_free(char **lits, long *pre, size_t n);
+struct prefilter_bound {
+	unsigned long fixed;		/* bytes outside free[], at most */
+	unsigned char free[32];		/* a bit per byte value: any number of them */
+};
+
+int prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound **pre,
+		       size_t *n);
+void prefilter_free(char **lits, struct prefilter_bound *pre, size_t n);
+int prefilter_anywhere(const struct prefilter_bound *b);
+size_t prefilter_start(const struct prefilter_bound *b, const char *text, size_t at);
 
 #endif

@@ -1541,7 +1541,7 @@ rules_prefilter(struct ruleset *rs)
 	unsigned *flags = NULL, *ids = NULL;
 	size_t n = 0;
 	char ***lits = lm_xcalloc(rs->nrules + 1, sizeof(*lits));
-	long **pre = lm_xcalloc(rs->nrules + 1, sizeof(*pre));
+	struct prefilter_bound **pre = lm_xcalloc(rs->nrules + 1, sizeof(*pre));
 	size_t *nlits = lm_xcalloc(rs->nrules + 1, sizeof(*nlits));
 	struct rules_lit *tab = NULL;
 	hs_database_t *db = NULL;

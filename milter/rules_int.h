@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "prefilter.h"
 #include "rules.h"
 #include "verdict.h"
 #include "zone.h"
@@ -127,7 +128,7 @@ struct rules_when {
 struct rules_lit {
 	uint32_t rule;		/* the rule it belongs to */
 	uint32_t len;		/* bytes */
-	long pre;		/* a match starts at most pre bytes before it; -1: anywhere */
+	struct prefilter_bound pre;	/* what a match may hold before it */
 };
 
 struct ruleset {

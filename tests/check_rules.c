@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "check_suites.h"
@@ -202,6 +203,9 @@ static const struct {
 	{ "\xce\xb1\xce\xb2\xce\xb3", "" },		/* Greek: case rules unknown here */
 	{ "caf\xc3\xa9 \xe2\x80\x93 bar", "caf\xc3\x89 \xe2\x80\x93 bar caf\xc3\xa9 \xe2\x80\x93 bar" },
 	{ "foo|ba", "" },				/* "ba" is too short */
+	{ "CEO|VP|DG", "ceo dg vp" },			/* rare pairs of consonants */
+	{ "my\\s+(?:CV|resume)", "cv resume" },
+	{ "CEO|st", "" },				/* "st" is too common */
 	{ "(?<title>CEO|Director[^\\n]*)", "ceo director" },
 	{ "[abc]def+g", "def" },
 	{ "ab{2}cd", "bcd" },
@@ -242,9 +246,11 @@ START_TEST(test_prefilter_literals)
 END_TEST
 
 /*
- * How many bytes a match can take before each literal ("lit:pre", -1: no
- * bound).  A character counts 4 bytes, an ASCII letter 3 (caseless UTF
- * matching lets 'k' match the three-byte Kelvin sign).
+ * What a match can hold before each literal: "lit:F" (at most F bytes),
+ * "lit:F~N" (F bytes plus any number of N different byte values, such as
+ * the 6 ASCII spaces and the 128 bytes of multi-byte characters for \s+),
+ * "lit:-1" (anything).  A character class counts 4 bytes, an ASCII letter
+ * 1 (k and s 3: caseless matching takes the Kelvin sign and the long s).
  */
 static const struct {
 	const char *re;
@@ -252,26 +258,48 @@ static const struct {
 } pfb[] = {
 	{ "\\bquote", "quote:0" },
 	{ "(*UCP)\\b(?<x>alpha|beta)\\b", "alpha:0 beta:0" },
-	{ "ab\\s+quote", "quote:-1" },		/* \s+ has no bound */
-	{ "x\\d{2}quote", "quote:11" },		/* 3 + 2 * 4 */
-	{ "(?:our|the)\\s?decision", "decision:13" },	/* 9 + 4 */
+	{ "ab\\s+quote", "quote:2~134" },
+	{ "x\\d{2}quote", "quote:9" },			/* 1 + 2 * 4 */
+	{ "(?:our|the)\\s?decision", "decision:7" },	/* 3 + 4 */
 	{ "[abc]def+g", "def:4" },
 	{ "(?<=abc)xyz", "xyz:0" },			/* lookbehind takes no bytes */
 	{ "(?:foo|barbaz)qux", "barbazqux:0 fooqux:0" },
 	{ "\\w{1,5}(?:alpha|gamma)", "alpha:20 gamma:20" },
 	{ "(?:\\w\\s){2}quote", "quote:16" },
 	{ "(\\w)\\1quote", "quote:-1" },		/* a back-reference has no bound */
-	{ "(?:ab\\s*)?quote", "quote:-1" },
-	{ "(?:ab\\s?)?(?:quote|x+proposal)", "quote:10 xproposal:-1" },
-	{ "(?:\\s+budget|quote)", "budget:-1 quote:0" },
+	{ "(?:ab\\s*)?quote", "quote:2~134" },
+	{ "(?:ab\\s?)?(?:quote|x+proposal)", "quote:6 xproposal:6~2" },
+	{ "(?:\\s+budget|quote)", "budget:0~134 quote:0" },
 	{ "\\X+budget", "budget:-1" },
 	{ "(?:[a-z]{0,3}budget)+", "budget:12" },
+	/* letters, hyphen, spaces and multi-byte characters: 52 + 1 + 6 + 128 */
+	{ "(?:our|my)\\s+(?:[\\p{L}-]+\\s+){0,2}?manager", "manager:3~187" },
+	{ "M\\x{fc}nchen", "m\xc3\x9cnchen:0 m\xc3\xbcnchen:0" },
+	{ "[^.]{0,40}?budget", "budget:160" },
+	{ "[^.]*budget", "budget:0~255" },
+	{ "[^\\S\\n]+budget", "budget:0~133" },		/* \s without \n */
 };
+
+/* pf_bound_str - "F", "F~N" or "-1" for a bound */
+static void
+pf_bound_str(struct buf *b, const struct prefilter_bound *pre)
+{
+	int nfree = 0;
+
+	for (int c = 0; c < 256; c++)
+		nfree += (pre->free[c >> 3] >> (c & 7)) & 1;
+	if (nfree == 256)
+		buf_puts(b, "-1");
+	else if (nfree)
+		buf_printf(b, "%lu~%d", pre->fixed, nfree);
+	else
+		buf_printf(b, "%lu", pre->fixed);
+}
 
 START_TEST(test_prefilter_bounds)
 {
 	char **lits = NULL;
-	long *pre = NULL;
+	struct prefilter_bound *pre = NULL;
 	size_t n = 0;
 	struct buf got = BUF_INIT;
 	char **row = NULL;
@@ -282,7 +310,8 @@ START_TEST(test_prefilter_bounds)
 		for (size_t k = 0; k < n; k++) {
 			struct buf t = BUF_INIT;
 
-			buf_printf(&t, "%s:%ld", lits[k], pre[k]);
+			buf_printf(&t, "%s:", lits[k]);
+			pf_bound_str(&t, &pre[k]);
 			row[k] = buf_steal(&t);
 		}
 		qsort(row, n, sizeof(*row), pf_cmp);
@@ -296,6 +325,46 @@ START_TEST(test_prefilter_bounds)
 	    pfb[_i].re, buf_str(&got), pfb[_i].want);
 	prefilter_free(lits, pre, n);
 	buf_free(&got);
+}
+END_TEST
+
+/* where a match containing the literal at `at` can start, at the earliest */
+static const struct {
+	const char *re;
+	const char *text;
+	size_t at;
+	size_t want;
+} pfs[] = {
+	/* back over the spaces, then "our", then stop at the next letter */
+	{ "(?:our|the)\\s+budget", "we plan our   budget", 14, 7 },
+	{ "\\bbudget", "our budget", 4, 4 },
+	{ "x\\d{2}quote", "ax12quote", 4, 0 },
+	{ "x\\d{2}quote", "aaaaaaaaaaaax12quote", 15, 6 },
+	{ "\\X+budget", "a long text budget", 12, 0 },
+	/* words and spaces are free; "'", "," and "." use up the 3 fixed
+	 * bytes ("I'm"), and the second full stop ends the walk */
+	{ "(?:I'm|I\\s+am)\\s+(?:[\\p{L}-]+\\s+){0,2}?manager",
+	  "Bye... x, i'm the it manager", 21, 5 },
+};
+
+START_TEST(test_prefilter_start)
+{
+	char **lits = NULL;
+	struct prefilter_bound *pre = NULL;
+	size_t n = 0, k;
+	const char *lit;
+
+	ck_assert_int_eq(prefilter_literals(pfs[_i].re, &lits, &pre, &n), 0);
+	/* the literal found at `at` */
+	for (k = 0; k < n; k++)
+		if (strncasecmp(pfs[_i].text + pfs[_i].at, lits[k], strlen(lits[k])) == 0)
+			break;
+	ck_assert_msg(k < n, "/%s/: no literal at %zu", pfs[_i].re, pfs[_i].at);
+	lit = lits[k];
+	ck_assert_msg(prefilter_start(&pre[k], pfs[_i].text, pfs[_i].at) == pfs[_i].want,
+	    "/%s/ \"%s\" at %zu (%s): start %zu, want %zu", pfs[_i].re, pfs[_i].text,
+	    pfs[_i].at, lit, prefilter_start(&pre[k], pfs[_i].text, pfs[_i].at), pfs[_i].want);
+	prefilter_free(lits, pre, n);
 }
 END_TEST
 
@@ -314,6 +383,7 @@ suite_rules(void)
 	tc = tcase_create("prefilter");
 	tcase_add_loop_test(tc, test_prefilter_literals, 0, (int)(sizeof(pf) / sizeof(pf[0])));
 	tcase_add_loop_test(tc, test_prefilter_bounds, 0, (int)(sizeof(pfb) / sizeof(pfb[0])));
+	tcase_add_loop_test(tc, test_prefilter_start, 0, (int)(sizeof(pfs) / sizeof(pfs[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
