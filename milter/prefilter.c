@@ -25,6 +25,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "prefilter.h"
@@ -34,12 +35,14 @@
 #define PF_CHAR_MAX	4	/* bytes of one character, at most */
 #define PF_LIT_MAX	3	/* bytes k or s may match caselessly (Kelvin sign, long s) */
 #define PF_FIXED_MAX	(1UL << 24)	/* past this a bound is no bound */
+#define PF_CLASS_EXACT	10	/* a class of at most this many characters is exact */
 
 typedef struct prefilter_bound pf_bound;
 
 struct pf_set {
 	char **s;
 	pf_bound *pre;		/* what may precede s[i] in a match of the node */
+	unsigned char *cs;	/* s[i] must match with its case (else lower case) */
 	size_t n;
 };
 
@@ -55,6 +58,7 @@ struct pf_parser {
 	const char *p;
 	int depth;
 	int fail;		/* syntax we do not analyse */
+	int cs;			/* case-sensitive here: (?-i) */
 };
 
 static struct pf_info pf_alt(struct pf_parser *ps);
@@ -177,23 +181,31 @@ pf_set_free(struct pf_set *s)
 		free(s->s[i]);
 	free(s->s);
 	free(s->pre);
+	free(s->cs);
 	s->s = NULL;
 	s->pre = NULL;
+	s->cs = NULL;
 	s->n = 0;
 }
 
-/* pf_set_add - add a copy of a string (a duplicate widens its bound) */
+/*
+ * pf_set_add - add a copy of a string, case-sensitive when cs (a duplicate
+ * widens its bound, and is caseless if either is)
+ */
 static void
-pf_set_add(struct pf_set *s, const char *str, size_t len, const pf_bound *pre)
+pf_set_add(struct pf_set *s, const char *str, size_t len, const pf_bound *pre, int cs)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (strlen(s->s[i]) == len && memcmp(s->s[i], str, len) == 0) {
 			s->pre[i] = pf_b_max(s->pre[i], pre);
+			s->cs[i] = (unsigned char)(s->cs[i] && cs);
 			return;
 		}
 	s->s = lm_xrealloc(s->s, (s->n + 1) * sizeof(*s->s));
 	s->pre = lm_xrealloc(s->pre, (s->n + 1) * sizeof(*s->pre));
+	s->cs = lm_xrealloc(s->cs, (s->n + 1) * sizeof(*s->cs));
 	s->pre[s->n] = *pre;
+	s->cs[s->n] = (unsigned char)(cs != 0);
 	s->s[s->n++] = lm_xstrndup(str, len);
 }
 
@@ -238,12 +250,16 @@ static const char *const pf_common_pairs[] = {
 	"tz", "wh", "wn", "ws", "xt",
 };
 
-/* pf_short_ok - may a two-letter literal be used? */
+/* pf_short_ok - may a two-character literal be used?  Two consonants, or
+ * a consonant and a digit ("q3"), but for the common pairs */
 static int
 pf_short_ok(const char *s)
 {
+	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]))
+		return 0;
 	for (int i = 0; i < 2; i++)
-		if (!islower((unsigned char)s[i]) || strchr("aeiouy", s[i]))
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i])) ||
+		    strchr("aeiouy", s[i]))
 			return 0;
 	for (size_t i = 0; i < sizeof(pf_common_pairs) / sizeof(pf_common_pairs[0]); i++)
 		if (strcmp(s, pf_common_pairs[i]) == 0)
@@ -251,17 +267,29 @@ pf_short_ok(const char *s)
 	return 1;
 }
 
-/* pf_weight - how selective a literal is: its length; 1 if a common word
- * or a rare pair of consonants; 0 if too short to use at all */
+/*
+ * pf_weight - how selective a literal is: its length; 1 if a common word,
+ * a rare pair of consonants or a case-sensitive pair of capitals ("PA",
+ * "AG"); 0 if too short to use at all
+ */
 static size_t
-pf_weight(const char *s)
+pf_weight(const char *s, int cs)
 {
 	size_t len = strlen(s);
 
-	if (len < PREFILTER_MIN_LEN)
-		return len == 2 && pf_short_ok(s) ? 1 : 0;
+	if (len == 2 && cs && (isupper((unsigned char)s[0]) || isdigit((unsigned char)s[0])) &&
+	    (isupper((unsigned char)s[1]) || isdigit((unsigned char)s[1])) &&
+	    !(isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1])))
+		return 1;
+	if (len < PREFILTER_MIN_LEN) {
+		char low[3] = { (char)tolower((unsigned char)s[0]), 0, 0 };
+
+		if (len == 2)
+			low[1] = (char)tolower((unsigned char)s[1]);
+		return len == 2 && pf_short_ok(low) ? 1 : 0;
+	}
 	for (size_t i = 0; i < sizeof(pf_common) / sizeof(pf_common[0]); i++)
-		if (strcmp(s, pf_common[i]) == 0)
+		if (strcasecmp(s, pf_common[i]) == 0)
 			return 1;
 	return len;
 }
@@ -273,8 +301,8 @@ pf_set_minweight(const struct pf_set *s)
 	size_t m = (size_t)-1;
 
 	for (size_t i = 0; i < s->n; i++)
-		if (pf_weight(s->s[i]) < m)
-			m = pf_weight(s->s[i]);
+		if (pf_weight(s->s[i], s->cs[i]) < m)
+			m = pf_weight(s->s[i], s->cs[i]);
 	return s->n ? m : 0;
 }
 
@@ -332,7 +360,19 @@ pf_str(const char *s, size_t len)
 			i.max.fixed += strchr("kKsS", s[k]) ? PF_LIT_MAX : 1;
 		}
 	}
-	pf_set_add(&i.set, s, len, &zero);
+	pf_set_add(&i.set, s, len, &zero, 0);
+	return i;
+}
+
+/* pf_char - an exact info of one ASCII character: lower case, or as
+ * written where the pattern is case-sensitive */
+static struct pf_info
+pf_char(const struct pf_parser *ps, int c)
+{
+	char ch = (char)(ps->cs ? c : tolower(c));
+	struct pf_info i = pf_str(&ch, 1);
+
+	i.set.cs[0] = (unsigned char)(ps->cs != 0);
 	return i;
 }
 
@@ -404,6 +444,7 @@ pf_consider(struct pf_set *best, int *have, struct pf_set *cand)
 		*best = *cand;
 		cand->s = NULL;
 		cand->pre = NULL;
+		cand->cs = NULL;
 		cand->n = 0;
 		*have = 1;
 	} else {
@@ -421,13 +462,20 @@ pf_cross(const struct pf_set *a, const struct pf_set *b, struct pf_set *out)
 		return -1;
 	out->s = NULL;
 	out->pre = NULL;
+	out->cs = NULL;
 	out->n = 0;
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t k = 0; k < b->n; k++) {
+			/* "" takes the other's case; otherwise both must keep it */
+			int cs = !*a->s[i] ? b->cs[k] : !*b->s[k] ? a->cs[i] : a->cs[i] && b->cs[k];
+
 			buf_reset(&t);
 			buf_puts(&t, a->s[i]);
 			buf_puts(&t, b->s[k]);
-			pf_set_add(out, buf_str(&t), t.len, &a->pre[i]);
+			if (!cs)
+				for (size_t j = 0; j < t.len; j++)
+					t.data[j] = (char)tolower((unsigned char)t.data[j]);
+			pf_set_add(out, buf_str(&t), t.len, &a->pre[i], cs);
 		}
 	buf_free(&t);
 	return 0;
@@ -514,7 +562,7 @@ pf_utf8_char(const char *enc, size_t len, unsigned long cp)
 	i = pf_str(enc, len);
 	i.max.fixed = PF_CHAR_MAX;
 	if (other > 0)
-		pf_set_add(&i.set, oth, pf_utf8_put((unsigned long)other, oth), &zero);
+		pf_set_add(&i.set, oth, pf_utf8_put((unsigned long)other, oth), &zero, 0);
 	return i;
 }
 
@@ -814,6 +862,40 @@ pf_class(struct pf_parser *ps, unsigned char *all)
 	memcpy(all, over, sizeof(over));
 }
 
+/*
+ * pf_class_info - a class of a few ASCII characters ([1-4], [.,]) is an
+ * exact set of one-character strings (lower case: the scan folds case);
+ * any other class is one character of its bytes.
+ */
+static struct pf_info
+pf_class_info(const unsigned char *set)
+{
+	char one[PF_CLASS_EXACT];
+	size_t n = 0;
+	struct pf_info i;
+	pf_bound zero = pf_b_zero();
+
+	for (unsigned c = 0x80; c < 256; c++)
+		if (pf_has(set, c))
+			return pf_none(set);
+	for (unsigned c = 1; c < 0x80; c++) {
+		if (!pf_has(set, c) || (isupper((int)c) && pf_has(set, (unsigned)tolower((int)c))))
+			continue;
+		if (n == sizeof(one))
+			return pf_none(set);
+		one[n++] = (char)tolower((int)c);
+	}
+	if (n == 0)
+		return pf_none(set);
+	memset(&i, 0, sizeof(i));
+	i.exact = i.has = 1;
+	i.max.fixed = 1;
+	memcpy(i.all, set, sizeof(i.all));
+	for (size_t k = 0; k < n; k++)
+		pf_set_add(&i.set, &one[k], 1, &zero, 0);
+	return i;
+}
+
 /* pf_escape - an escape sequence after the backslash at ps->p */
 static struct pf_info
 pf_escape(struct pf_parser *ps)
@@ -867,11 +949,8 @@ pf_escape(struct pf_parser *ps)
 				hex[i] = *ps->p++;
 			v = strtoul(hex, &end, 16);
 		}
-		if (v >= 0x20 && v < 0x7f) {
-			char ch = (char)tolower((int)v);
-
-			return pf_str(&ch, 1);
-		}
+		if (v >= 0x20 && v < 0x7f)
+			return pf_char(ps, (int)v);
 		if (v >= 0x80 && v < 0x10000) {
 			char enc[4];
 			size_t n = pf_utf8_put(v, enc);
@@ -901,9 +980,11 @@ pf_escape(struct pf_parser *ps)
 				i.max.fixed = (unsigned long)len * PF_CHAR_MAX;
 				return i;
 			}
-			buf_putc(&t, tolower((unsigned char)ps->p[k]));
+			buf_putc(&t, ps->cs ? ps->p[k] : tolower((unsigned char)ps->p[k]));
 		}
 		i = pf_str(buf_str(&t), t.len);
+		if (ps->cs && i.set.n == 1)
+			i.set.cs[0] = 1;
 		buf_free(&t);
 		ps->p = e ? e + 2 : ps->p + len;
 		return i;
@@ -952,11 +1033,7 @@ pf_escape(struct pf_parser *ps)
 		pf_high(set);
 		return pf_none(set);
 	}
-	{
-		char ch = (char)tolower((unsigned char)c);
-
-		return pf_str(&ch, 1);
-	}
+	return pf_char(ps, (unsigned char)c);
 }
 
 /* pf_group - a parenthesised construct at ps->p */
@@ -964,7 +1041,7 @@ static struct pf_info
 pf_group(struct pf_parser *ps)
 {
 	const char *p = ps->p + 1;
-	int look = 0;
+	int look = 0, saved = ps->cs, cs = ps->cs;
 	struct pf_info in;
 
 	if (++ps->depth > PF_DEPTH_MAX) {
@@ -1019,9 +1096,15 @@ pf_group(struct pf_parser *ps)
 					ps->fail = 1;	/* extended syntax changes parsing */
 					return pf_any();
 				}
+				if (*q == '^')
+					cs = 1;		/* unsets i */
+				if (*q == 'i')
+					cs = neg;
 				q++;
 			}
 			if (*q == ')') {
+				/* to the end of the enclosing group */
+				ps->cs = cs;
 				ps->p = q + 1;
 				ps->depth--;
 				return pf_str("", 0);
@@ -1034,7 +1117,9 @@ pf_group(struct pf_parser *ps)
 		}
 	}
 	ps->p = p;
+	ps->cs = cs;
 	in = pf_alt(ps);
+	ps->cs = saved;
 	if (*ps->p != ')')
 		ps->fail = 1;
 	else
@@ -1060,7 +1145,7 @@ pf_atom(struct pf_parser *ps)
 		unsigned char set[32];
 
 		pf_class(ps, set);
-		return pf_none(set);
+		return pf_class_info(set);
 	}
 	case '(':
 		return pf_group(ps);
@@ -1080,11 +1165,7 @@ pf_atom(struct pf_parser *ps)
 	if (c >= 0x80)
 		return pf_utf8_atom(ps);
 	ps->p++;
-	{
-		char ch = (char)tolower(c);
-
-		return pf_str(&ch, 1);
-	}
+	return pf_char(ps, c);
 }
 
 /* pf_quant - read a quantifier at ps->p: min and max (-1 = none); 0 if none */
@@ -1133,14 +1214,14 @@ pf_quant(struct pf_parser *ps, long *min, long *max)
 static struct pf_info
 pf_concat(struct pf_parser *ps)
 {
-	struct pf_set cur = { NULL, NULL, 0 }, best = { NULL, NULL, 0 };
+	struct pf_set cur = { NULL, NULL, NULL, 0 }, best = { NULL, NULL, NULL, 0 };
 	int have_best = 0, exact = 1;
 	pf_bound off = pf_b_zero(), cur_off = pf_b_zero(), zero = pf_b_zero();
 	unsigned char all[32];
 	struct pf_info out;
 
 	memset(all, 0, sizeof(all));
-	pf_set_add(&cur, "", 0, &zero);
+	pf_set_add(&cur, "", 0, &zero, 0);
 	while (*ps->p && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
 		struct pf_info a = pf_atom(ps);
 		long min = 1, max = 1;
@@ -1202,6 +1283,7 @@ pf_concat(struct pf_parser *ps)
 			off = pf_b_add(off, &a.max);
 			a.set.s = NULL;
 			a.set.pre = NULL;
+			a.set.cs = NULL;
 			a.set.n = 0;
 			continue;
 		}
@@ -1214,7 +1296,7 @@ pf_concat(struct pf_parser *ps)
 		}
 		off = pf_b_add(off, &a.max);
 		cur_off = off;
-		pf_set_add(&cur, "", 0, &zero);
+		pf_set_add(&cur, "", 0, &zero, 0);
 		pf_info_free(&a);
 	}
 	memset(&out, 0, sizeof(out));
@@ -1255,7 +1337,8 @@ pf_alt(struct pf_parser *ps)
 			continue;
 		}
 		for (size_t i = 0; i < b.set.n; i++)
-			pf_set_add(&acc.set, b.set.s[i], strlen(b.set.s[i]), &b.set.pre[i]);
+			pf_set_add(&acc.set, b.set.s[i], strlen(b.set.s[i]), &b.set.pre[i],
+			    b.set.cs[i]);
 		acc.exact = acc.exact && b.exact;
 		pf_info_free(&b);
 		if (acc.set.n > PREFILTER_MAX_SET)
@@ -1268,7 +1351,7 @@ pf_alt(struct pf_parser *ps)
 int
 prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound **pre, size_t *n)
 {
-	struct pf_parser ps = { pattern, 0, 0 };
+	struct pf_parser ps = { pattern, 0, 0, 0 };
 	struct pf_info top = pf_alt(&ps);
 
 	*lits = NULL;
@@ -1281,6 +1364,9 @@ prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound **p
 		return -1;
 	}
 	*lits = top.set.s;
+	for (size_t i = 0; i < top.set.n; i++)
+		top.set.pre[i].exact_case = top.set.cs[i];
+	free(top.set.cs);
 	if (pre)
 		*pre = top.set.pre;
 	else

@@ -31,7 +31,10 @@
  *              containing it can start at; the engine runs PCRE2 from
  *              there up to the occurrence (PCRE2_USE_OFFSET_LIMIT).
  *              Lookarounds contribute no literal, so a literal always lies
- *              inside the match.
+ *              inside the match.  A literal is lower case and scanned
+ *              caselessly, but for one written where the pattern is
+ *              case-sensitive ("(?-i:PA)"), which keeps its case and has
+ *              exact_case set.
  * DIAGNOSTICS  0 and malloc'd arrays of n malloc'd strings and n bounds
  *              (free with prefilter_free()), or -1: no usable literal set.
  *              prefilter_start() walks back at most PREFILTER_WALK_MAX
@@ -50,6 +53,7 @@
 struct prefilter_bound {
 	unsigned long fixed;		/* bytes outside free[], at most */
 	unsigned char free[32];		/* a bit per byte value: any number of them */
+	int exact_case;			/* the literal is scanned with its case */
 };
 
 int prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound **pre,

@@ -1549,9 +1549,17 @@ rules_prefilter(struct ruleset *rs)
 
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rules_rule *r = &rs->rules[i];
+		struct buf src = BUF_INIT;
+		int caseless = 1, rc;
 
-		if (strchr(r->flags, 'x') ||
-		    prefilter_literals(r->xsrc, &lits[i], &pre[i], &nlits[i]) != 0)
+		for (const char *f = r->flags; *f; f++)
+			caseless = *f == 'c' ? 0 : *f == 'i' ? 1 : caseless;
+		/* the analysis assumes caseless, as rules_compile() does */
+		buf_printf(&src, "%s%s", caseless ? "" : "(?-i)", r->xsrc);
+		rc = strchr(r->flags, 'x') ? -1 :
+		    prefilter_literals(buf_str(&src), &lits[i], &pre[i], &nlits[i]);
+		buf_free(&src);
+		if (rc != 0)
 			continue;
 		expr = lm_xrealloc(expr, (n + nlits[i]) * sizeof(*expr));
 		lens = lm_xrealloc(lens, (n + nlits[i]) * sizeof(*lens));
@@ -1562,7 +1570,7 @@ rules_prefilter(struct ruleset *rs)
 			expr[n] = lits[i][k];
 			lens[n] = strlen(lits[i][k]);
 			/* every occurrence: each one bounds where a match starts */
-			flags[n] = HS_FLAG_CASELESS;
+			flags[n] = pre[i][k].exact_case ? 0 : HS_FLAG_CASELESS;
 			ids[n] = (unsigned)n;
 			tab[n].rule = (uint32_t)i;
 			tab[n].len = (uint32_t)lens[n];

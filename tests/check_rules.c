@@ -206,8 +206,15 @@ static const struct {
 	{ "CEO|VP|DG", "ceo dg vp" },			/* rare pairs of consonants */
 	{ "my\\s+(?:CV|resume)", "cv resume" },
 	{ "CEO|st", "" },				/* "st" is too common */
+	{ "(?-i:PA)|CEO", "PA ceo" },			/* case-sensitive: kept as written */
+	{ "(?-i)AG\\b|Ltd", "AG Ltd" },			/* to the end of the pattern */
+	{ "(?-i:AB)c", "abc" },				/* mixed: caseless */
+	{ "(?-i:Ab)|CEO", "" },				/* "Ab" is too common a pair */
+	{ "(?:(?-i)AG)|LTD", "AG ltd" },		/* (?-i) ends with its group */
 	{ "(?<title>CEO|Director[^\\n]*)", "ceo director" },
-	{ "[abc]def+g", "def" },
+	{ "[abc]def+g", "adef bdef cdef" },		/* a small class is exact */
+	{ "[a-z]def+g", "def" },			/* a large one is not */
+	{ "\\b(?:Q[1-4]|H[12])\\b", "h1 h2 q1 q2 q3 q4" },	/* consonant and digit */
 	{ "ab{2}cd", "bcd" },
 	{ "x(?=abc)yz", "xyz" },			/* lookahead is zero-width */
 	{ "quo\\x74e", "quote" },
@@ -261,7 +268,8 @@ static const struct {
 	{ "ab\\s+quote", "quote:2~134" },
 	{ "x\\d{2}quote", "quote:9" },			/* 1 + 2 * 4 */
 	{ "(?:our|the)\\s?decision", "decision:7" },	/* 3 + 4 */
-	{ "[abc]def+g", "def:4" },
+	{ "[abc]def+g", "adef:0 bdef:0 cdef:0" },
+	{ "[a-z]def+g", "def:4" },
 	{ "(?<=abc)xyz", "xyz:0" },			/* lookbehind takes no bytes */
 	{ "(?:foo|barbaz)qux", "barbazqux:0 fooqux:0" },
 	{ "\\w{1,5}(?:alpha|gamma)", "alpha:20 gamma:20" },
