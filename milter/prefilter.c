@@ -37,7 +37,19 @@
 #define PF_FIXED_MAX	(1UL << 24)	/* past this a bound is no bound */
 #define PF_CLASS_EXACT	10	/* a class of at most this many characters is exact */
 
-typedef struct prefilter_bound pf_bound;
+/*
+ * What a match may hold before a point: at most fix[c] bytes of fixed
+ * parts whose characters all fall in category c (PF_L letters and
+ * multi-byte characters, PF_W ASCII spaces, PF_O anything), plus any
+ * number of the bytes in free.  A category that free covers costs no
+ * budget: "en tant que\s+" before [\p{L}\s]+ is free, not 11 bytes.
+ */
+enum { PF_L, PF_W, PF_O, PF_NCAT };
+
+typedef struct {
+	unsigned long fix[PF_NCAT];
+	unsigned char free[32];
+} pf_bound;
 
 struct pf_set {
 	char **s;
@@ -123,14 +135,44 @@ pf_letter(unsigned char *set, unsigned c)
 
 /* ---- bounds: fixed bytes plus any number of the free ones */
 
+/* pf_cat - the category of a fixed part that matches the bytes in all */
+static int
+pf_cat(const unsigned char *all)
+{
+	int letters = 1, spaces = 1;
+
+	for (unsigned c = 0; c < 0x80; c++) {
+		if (!pf_has(all, c))
+			continue;
+		if (!isalpha((int)c))
+			letters = 0;
+		if (!(c == ' ' || (c >= '\t' && c <= '\r')))
+			spaces = 0;
+	}
+	return letters ? PF_L : spaces ? PF_W : PF_O;
+}
+
+/* pf_b_fixed - a bound of n bytes of a part matching the bytes in all */
+static pf_bound
+pf_b_fixed(unsigned long n, const unsigned char *all)
+{
+	pf_bound b;
+
+	memset(&b, 0, sizeof(b));
+	b.fix[pf_cat(all)] = n;
+	return b;
+}
+
 /* pf_b_add - a followed by b */
 static pf_bound
 pf_b_add(pf_bound a, const pf_bound *b)
 {
-	a.fixed += b->fixed;
 	pf_or(a.free, b->free);
-	if (a.fixed > PF_FIXED_MAX)
-		memset(a.free, 0xff, sizeof(a.free));
+	for (int c = 0; c < PF_NCAT; c++) {
+		a.fix[c] += b->fix[c];
+		if (a.fix[c] > PF_FIXED_MAX)
+			memset(a.free, 0xff, sizeof(a.free));
+	}
 	return a;
 }
 
@@ -138,8 +180,9 @@ pf_b_add(pf_bound a, const pf_bound *b)
 static pf_bound
 pf_b_max(pf_bound a, const pf_bound *b)
 {
-	if (b->fixed > a.fixed)
-		a.fixed = b->fixed;
+	for (int c = 0; c < PF_NCAT; c++)
+		if (b->fix[c] > a.fix[c])
+			a.fix[c] = b->fix[c];
 	pf_or(a.free, b->free);
 	return a;
 }
@@ -149,16 +192,43 @@ static pf_bound
 pf_b_rep(pf_bound a, const unsigned char *all, long n)
 {
 	if (n < 0) {
-		a.fixed = 0;
+		memset(a.fix, 0, sizeof(a.fix));
 		pf_or(a.free, all);
 	} else if (n == 0) {
 		memset(&a, 0, sizeof(a));
-	} else if (a.fixed > PF_FIXED_MAX / (unsigned long)n) {
-		memset(a.free, 0xff, sizeof(a.free));
 	} else {
-		a.fixed *= (unsigned long)n;
+		for (int c = 0; c < PF_NCAT; c++) {
+			if (a.fix[c] > PF_FIXED_MAX / (unsigned long)n)
+				memset(a.free, 0xff, sizeof(a.free));
+			a.fix[c] *= (unsigned long)n;
+		}
 	}
 	return a;
+}
+
+/* pf_b_budget - the most bytes outside free the fixed parts can hold */
+static unsigned long
+pf_b_budget(const pf_bound *b)
+{
+	static const char *const sample[PF_NCAT] = { "az", " \t", NULL };
+	unsigned long n = 0;
+
+	for (int c = 0; c < PF_NCAT; c++) {
+		int covered = sample[c] != NULL;
+
+		if (c == PF_L) {
+			for (unsigned x = 0; x < 256 && covered; x++)
+				if ((isalpha((int)x) || x >= 0x80) && !pf_has(b->free, x))
+					covered = 0;
+		} else if (c == PF_W) {
+			for (unsigned x = 0; x < 0x80 && covered; x++)
+				if ((x == ' ' || (x >= '\t' && x <= '\r')) && !pf_has(b->free, x))
+					covered = 0;
+		}
+		if (!covered)
+			n += b->fix[c];
+	}
+	return n;
 }
 
 /* pf_b_zero - nothing before */
@@ -325,7 +395,7 @@ pf_none(const unsigned char *all)
 	struct pf_info i;
 
 	memset(&i, 0, sizeof(i));
-	i.max.fixed = PF_CHAR_MAX;
+	i.max = pf_b_fixed(PF_CHAR_MAX, all);
 	memcpy(i.all, all, sizeof(i.all));
 	return i;
 }
@@ -352,13 +422,19 @@ pf_str(const char *s, size_t len)
 	memset(&i, 0, sizeof(i));
 	i.exact = i.has = 1;
 	for (size_t k = 0; k < len; k++) {
+		unsigned char one[32];
+		pf_bound b;
+
+		memset(one, 0, sizeof(one));
 		if ((unsigned char)s[k] >= 0x80) {
-			pf_high(i.all);
-			i.max.fixed += 1;
+			pf_high(one);
+			b = pf_b_fixed(1, one);
 		} else {
-			pf_letter(i.all, (unsigned char)s[k]);
-			i.max.fixed += strchr("kKsS", s[k]) ? PF_LIT_MAX : 1;
+			pf_letter(one, (unsigned char)s[k]);
+			b = pf_b_fixed(strchr("kKsS", s[k]) ? PF_LIT_MAX : 1, one);
 		}
+		pf_or(i.all, one);
+		i.max = pf_b_add(i.max, &b);
 	}
 	pf_set_add(&i.set, s, len, &zero, 0);
 	return i;
@@ -560,7 +636,7 @@ pf_utf8_char(const char *enc, size_t len, unsigned long cp)
 		return pf_none(set);
 	}
 	i = pf_str(enc, len);
-	i.max.fixed = PF_CHAR_MAX;
+	i.max = pf_b_fixed(PF_CHAR_MAX, i.all);
 	if (other > 0)
 		pf_set_add(&i.set, oth, pf_utf8_put((unsigned long)other, oth), &zero, 0);
 	return i;
@@ -889,7 +965,7 @@ pf_class_info(const unsigned char *set)
 		return pf_none(set);
 	memset(&i, 0, sizeof(i));
 	i.exact = i.has = 1;
-	i.max.fixed = 1;
+	i.max = pf_b_fixed(1, set);
 	memcpy(i.all, set, sizeof(i.all));
 	for (size_t k = 0; k < n; k++)
 		pf_set_add(&i.set, &one[k], 1, &zero, 0);
@@ -977,7 +1053,7 @@ pf_escape(struct pf_parser *ps)
 				i = pf_any();
 				/* ... but the length is known */
 				memset(i.max.free, 0, sizeof(i.max.free));
-				i.max.fixed = (unsigned long)len * PF_CHAR_MAX;
+				i.max.fix[PF_O] = (unsigned long)len * PF_CHAR_MAX;
 				return i;
 			}
 			buf_putc(&t, ps->cs ? ps->p[k] : tolower((unsigned char)ps->p[k]));
@@ -1364,13 +1440,16 @@ prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound **p
 		return -1;
 	}
 	*lits = top.set.s;
-	for (size_t i = 0; i < top.set.n; i++)
-		top.set.pre[i].exact_case = top.set.cs[i];
+	if (pre) {
+		*pre = lm_xcalloc(top.set.n, sizeof(**pre));
+		for (size_t i = 0; i < top.set.n; i++) {
+			(*pre)[i].fixed = pf_b_budget(&top.set.pre[i]);
+			memcpy((*pre)[i].free, top.set.pre[i].free, sizeof((*pre)[i].free));
+			(*pre)[i].exact_case = top.set.cs[i];
+		}
+	}
 	free(top.set.cs);
-	if (pre)
-		*pre = top.set.pre;
-	else
-		free(top.set.pre);
+	free(top.set.pre);
 	*n = top.set.n;
 	return 0;
 }
