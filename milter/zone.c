@@ -206,26 +206,36 @@ zone_alpha(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC0;
 }
 
-/* zone_prefix - s (n bytes) starts with word, ASCII case-insensitively */
+/* zone_lower - ASCII lower case of a byte (no locale: this runs per line
+ * per word) */
 static int
+zone_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* zone_prefix - s (n bytes) starts with word, ASCII case-insensitively;
+ * returns the word's length, or 0 */
+static size_t
 zone_prefix(const char *s, size_t n, const char *word)
 {
 	size_t k;
 
-	/* Most lines fail on the first byte: test it before strlen(). */
-	if (n == 0 || tolower((unsigned char)*s) != tolower((unsigned char)*word))
-		return 0;
-	k = strlen(word);
-	return n >= k && strncasecmp(s, word, k) == 0;
+	for (k = 0; word[k]; k++)
+		if (k >= n || zone_lower((unsigned char)s[k]) != zone_lower((unsigned char)word[k]))
+			return 0;
+	return k;
 }
 
 /* zone_prefix_in - s starts with one of words; returns its length or 0 */
 static size_t
 zone_prefix_in(const char *s, size_t n, const char *const *words)
 {
+	size_t k;
+
 	for (; *words; words++)
-		if (zone_prefix(s, n, *words))
-			return strlen(*words);
+		if ((k = zone_prefix(s, n, *words)) != 0)
+			return k;
 	return 0;
 }
 
@@ -343,8 +353,7 @@ zone_is_signoff(const char *s, size_t n, int *strong)
 	if (zone_prefix_in(s, n, zone_signoff_prefixes))
 		return 1;
 	for (w = zone_signoffs; *w; w++) {
-		k = strlen(*w);
-		if (!zone_prefix(s, n, *w))
+		if ((k = zone_prefix(s, n, *w)) == 0)
 			continue;
 		r = s + k;
 		rn = n - k;
