@@ -21,6 +21,7 @@
  *              context and JIT stack; the ruleset is read-only.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ struct engine_ctx {
 	pcre2_jit_stack *jit;
 #ifdef HAVE_HYPERSCAN
 	hs_scratch_t *scratch;	/* grown for each database it meets */
-	const void *scratch_db;	/* the database scratch was last sized for */
+	unsigned long scratch_rs;	/* serial of the ruleset scratch was sized for */
 #endif
 	/* prefilter output, kept between messages to avoid allocations */
 	struct engine_win *win, *sorted;
@@ -92,6 +93,18 @@ struct engine_state {
 	int windows;		/* ctx->first and ctx->sorted hold this message's windows */
 };
 
+/*
+ * Contexts are pooled: the daemon takes one per connection, and making one
+ * (JIT stack, Hyperscan scratch, window arrays) costs more than a small
+ * message.  A context keeps what it grew for the next user.
+ */
+#define ENGINE_POOL_MAX	32
+static pthread_mutex_t engine_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct engine_ctx *engine_pool[ENGINE_POOL_MAX];
+static size_t engine_npool;
+
+static void engine_pool_drain(void);
+
 /* engine_global_init - once per process, before threads */
 int
 engine_global_init(struct lm_err *err)
@@ -104,15 +117,24 @@ engine_global_init(struct lm_err *err)
 void
 engine_global_shutdown(void)
 {
+	engine_pool_drain();
 	norm_shutdown();
 	msg_global_shutdown();
 }
 
-/* engine_ctx_new - per-thread matching state */
+/* engine_ctx_new - per-thread matching state: a pooled one if any */
 struct engine_ctx *
 engine_ctx_new(void)
 {
-	struct engine_ctx *ctx = lm_xcalloc(1, sizeof(*ctx));
+	struct engine_ctx *ctx = NULL;
+
+	pthread_mutex_lock(&engine_pool_lock);
+	if (engine_npool > 0)
+		ctx = engine_pool[--engine_npool];
+	pthread_mutex_unlock(&engine_pool_lock);
+	if (ctx != NULL)
+		return ctx;
+	ctx = lm_xcalloc(1, sizeof(*ctx));
 
 	ctx->mctx = pcre2_match_context_create(NULL);
 	ctx->jit = pcre2_jit_stack_create(ENGINE_JIT_STACK_MIN, ENGINE_JIT_STACK_MAX, NULL);
@@ -128,12 +150,10 @@ engine_ctx_new(void)
 	return ctx;
 }
 
-/* engine_ctx_free - free per-thread state; NULL is fine */
-void
-engine_ctx_free(struct engine_ctx *ctx)
+/* engine_ctx_destroy - free per-thread state */
+static void
+engine_ctx_destroy(struct engine_ctx *ctx)
 {
-	if (ctx == NULL)
-		return;
 	pcre2_match_data_free(ctx->md);
 	pcre2_match_data_free(ctx->md_map);
 	pcre2_match_context_free(ctx->mctx);
@@ -146,6 +166,33 @@ engine_ctx_free(struct engine_ctx *ctx)
 	hs_free_scratch(ctx->scratch);
 #endif
 	free(ctx);
+}
+
+/* engine_ctx_free - done with a context: back to the pool, or freed when
+ * the pool is full; NULL is fine */
+void
+engine_ctx_free(struct engine_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	pthread_mutex_lock(&engine_pool_lock);
+	if (engine_npool < ENGINE_POOL_MAX) {
+		engine_pool[engine_npool++] = ctx;
+		ctx = NULL;
+	}
+	pthread_mutex_unlock(&engine_pool_lock);
+	if (ctx != NULL)
+		engine_ctx_destroy(ctx);
+}
+
+/* engine_pool_drain - free the pooled contexts */
+static void
+engine_pool_drain(void)
+{
+	pthread_mutex_lock(&engine_pool_lock);
+	while (engine_npool > 0)
+		engine_ctx_destroy(engine_pool[--engine_npool]);
+	pthread_mutex_unlock(&engine_pool_lock);
 }
 
 /* engine_md - match data large enough for the ruleset */
@@ -426,10 +473,11 @@ engine_prefilter(struct engine_state *st)
 
 	if (rs->hs_db == NULL)
 		return -1;
-	if (ctx->scratch_db != rs->hs_db) {
+	/* by serial, not address: a reloaded database may reuse an address */
+	if (ctx->scratch_rs != rs->serial) {
 		if (hs_alloc_scratch(rs->hs_db, &ctx->scratch) != HS_SUCCESS)
 			return -1;
-		ctx->scratch_db = rs->hs_db;
+		ctx->scratch_rs = rs->serial;
 	}
 	ctx->nwin = 0;
 	ctx->scan_rs = rs;

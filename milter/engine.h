@@ -10,7 +10,11 @@
  *              The engine knows neither libmilter nor the store: history
  *              enters through a plain callback that the caller supplies.
  * THREADS      One struct engine_ctx per thread (or milter connection): it
- *              holds the PCRE2 match data.  The ruleset is shared.
+ *              holds the PCRE2 match data, the Hyperscan scratch and the
+ *              match windows.  engine_ctx_free() returns a context to a
+ *              pool that engine_ctx_new() takes from, so a connection does
+ *              not pay for making one; engine_global_shutdown() empties
+ *              it.  The ruleset is shared.
  * DIAGNOSTICS  0: the verdict is filled.  LM_ESYNTAX: the message could
  *              not be parsed at all (empty input); LM_EMATCH: a pattern hit
  *              its limit (the verdict is still filled, from what matched);

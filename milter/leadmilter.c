@@ -485,6 +485,9 @@ main(int argc, char **argv)
 	}
 	if ((rc = leadmilter_load(&o, &cfg, &rs, &err)) != EX_OK)
 		log_fatal(rc, "%s", lm_err_format(&err, msg, sizeof(msg)));
+	/* loading freed much more than it kept (rule analysis, the ISO data's
+	 * JSON): give those pages back before serving */
+	malloc_trim(0);
 	/* from here on SIGTERM waits for the sigwait() loop */
 	pthread_cancel(watch);
 	pthread_join(watch, NULL);
@@ -518,6 +521,7 @@ main(int argc, char **argv)
 			continue;
 		if (sig == SIGUSR1) {
 			cfg = leadmilter_reload(&o, cfg);
+			malloc_trim(0);
 			continue;
 		}
 		if (atomic_load(&leadmilter_smfi_done))

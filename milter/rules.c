@@ -1700,6 +1700,11 @@ rules_load(const char *path, struct ruleset **out, struct lm_err *err)
 		if (ld.rs->rules[i].nacts > ld.rs->max_acts)
 			ld.rs->max_acts = ld.rs->rules[i].nacts;
 	ld.rs->refs = 1;
+	{
+		static unsigned long rules_serial;
+
+		ld.rs->serial = __atomic_add_fetch(&rules_serial, 1, __ATOMIC_RELAXED);
+	}
 	snprintf(ld.rs->describe, sizeof(ld.rs->describe),
 	    "%zu rules (%zu prefiltered), %zu policy statements, %zu lists from %s",
 	    ld.rs->nrules, ld.rs->nprefiltered, ld.rs->nwhens, ld.rs->nlists, path);

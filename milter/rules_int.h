@@ -133,6 +133,7 @@ struct rules_lit {
 
 struct ruleset {
 	int refs;		/* atomic */
+	unsigned long serial;	/* unique per load in this process */
 	struct rules_list *lists; size_t nlists;
 	struct rules_field *fields; size_t nfields;
 	struct rules_named *crits; size_t ncrits;
