@@ -204,10 +204,12 @@ struct store {
 	char *source_field;
 	char *nurture;
 	char *sales;
-	pthread_mutex_t mu;		/* the idle list */
+	pthread_mutex_t mu;		/* the idle list and nopen */
+	pthread_cond_t freed;		/* a connection went idle or closed */
 	pthread_mutex_t wmu;		/* one writer per process at a time */
 	struct store_conn *idle;
 	unsigned nidle;
+	unsigned nopen;			/* connections open, idle or in use */
 	atomic_llong last_purge;	/* "now" of the last automatic purge */
 	atomic_int failing;		/* the last call failed */
 	pthread_mutex_t log_mu;		/* the counters below */
@@ -455,8 +457,13 @@ store_conn_open(struct store *s, char *cause, size_t causesz)
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, s->busy_ms);
+	/* A pooled connection per busy milter thread, each with SQLite's
+	 * default 2 MB page cache, made most of the daemon's memory once the
+	 * file outgrew it.  A message touches a few pages per index and the
+	 * OS caches the file: 512 KiB each is plenty. */
 	if (sqlite3_exec(c->db, "PRAGMA foreign_keys = ON;"
 			 "PRAGMA synchronous = NORMAL;"
+			 "PRAGMA cache_size = -512;"
 			 "PRAGMA secure_delete = ON", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(cause, causesz, "%s", sqlite3_errmsg(c->db));
 		goto fail;
@@ -471,18 +478,36 @@ fail:
 	return NULL;
 }
 
-/* store_get - borrow a connection (pooled or new); NULL after logging */
+/*
+ * store_get - borrow a connection (pooled or new); NULL after logging.
+ * With STORE_POOL_MAX open, wait for one to come back, for at most the
+ * busy timeout; then open one more rather than fail: a message never
+ * waits longer than that for the store.
+ */
 static struct store_conn *
 store_get(struct store *s, const char *op)
 {
 	struct store_conn *c;
+	struct timespec dl;
 	char cause[300];
 
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += s->busy_ms / 1000;
+	dl.tv_nsec += (long)(s->busy_ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
 	pthread_mutex_lock(&s->mu);
+	while (s->idle == NULL && s->nopen >= STORE_POOL_MAX)
+		if (pthread_cond_timedwait(&s->freed, &s->mu, &dl) != 0)
+			break;
 	c = s->idle;
 	if (c != NULL) {
 		s->idle = c->next;
 		s->nidle--;
+	} else {
+		s->nopen++;	/* the one we are about to open */
 	}
 	pthread_mutex_unlock(&s->mu);
 	if (c != NULL) {
@@ -491,8 +516,13 @@ store_get(struct store *s, const char *op)
 	}
 	cause[0] = '\0';
 	c = store_conn_open(s, cause, sizeof(cause));
-	if (c == NULL)
+	if (c == NULL) {
+		pthread_mutex_lock(&s->mu);
+		s->nopen--;
+		pthread_cond_signal(&s->freed);
+		pthread_mutex_unlock(&s->mu);
 		store_fail(s, op, cause);
+	}
 	return c;
 }
 
@@ -508,15 +538,22 @@ store_put(struct store *s, struct store_conn *c)
 	}
 	if (!c->broken && sqlite3_get_autocommit(c->db)) {
 		pthread_mutex_lock(&s->mu);
-		if (s->nidle < STORE_POOL_IDLE) {
+		if (s->nidle < STORE_POOL_MAX) {
 			c->next = s->idle;
 			s->idle = c;
 			s->nidle++;
 			c = NULL;
+			pthread_cond_signal(&s->freed);
 		}
 		pthread_mutex_unlock(&s->mu);
 	}
-	store_conn_close(c);
+	if (c != NULL) {
+		store_conn_close(c);
+		pthread_mutex_lock(&s->mu);
+		s->nopen--;
+		pthread_cond_signal(&s->freed);
+		pthread_mutex_unlock(&s->mu);
+	}
 }
 
 /* store_stmt - the connection's prepared statement, reset for use */
@@ -796,12 +833,14 @@ store_open(const struct store_opts *o, struct store **out,
 	s->nurture = lm_xstrdup(o->nurture_decision ? o->nurture_decision : STORE_NURTURE);
 	s->sales = lm_xstrdup(o->sales_decision ? o->sales_decision : STORE_SALES);
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->freed, NULL);
 	pthread_mutex_init(&s->wmu, NULL);
 	pthread_mutex_init(&s->log_mu, NULL);
 	atomic_init(&s->last_purge, 0);
 	atomic_init(&s->failing, 0);
 	cause[0] = '\0';
 	c = store_conn_open(s, cause, sizeof(cause));
+	s->nopen = c != NULL;
 	if (c == NULL && !o->lazy) {
 		lm_err_set(err, o->path, 0, 0, "%s", cause);
 		goto out;
@@ -830,6 +869,7 @@ store_close(struct store *s)
 		store_conn_close(c);
 	}
 	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->wmu);
 	pthread_mutex_destroy(&s->log_mu);
 	free(s->path);

@@ -30,8 +30,10 @@
  *              (handed over at once, where SQLite's busy handler polls with
  *              sleeps), waiting at most the busy timeout for it; writers
  *              of other processes (leadctl) meet at SQLite's lock (BEGIN
- *              IMMEDIATE + busy timeout).  At most STORE_POOL_IDLE idle
- *              connections are kept.  store_open() and store_close() are
+ *              IMMEDIATE + busy timeout).  At most STORE_POOL_MAX
+ *              connections are open: writers queue anyway, and each holds
+ *              a page cache; a caller that finds them all busy waits for
+ *              one, at most the busy timeout, then opens another.  store_open() and store_close() are
  *              not concurrent with anything else on the same store.
  * FAILURE      Nothing here may cost a message.  A missing, locked,
  *              read-only or full store makes the call return LM_ESTORE
@@ -63,7 +65,7 @@
 #define STORE_BUSY_TIMEOUT_MS	2000	/* default busy timeout */
 #define STORE_LOG_INTERVAL	60	/* seconds between two failure lines */
 #define STORE_PURGE_INTERVAL	3600	/* store_record runs purge this often */
-#define STORE_POOL_IDLE		32	/* idle connections kept */
+#define STORE_POOL_MAX		4	/* connections open at once, normally */
 #define STORE_MAX_FACTS		256	/* facts store_history hands out */
 
 /* Defaults for the comma-separated name lists in struct store_opts. */
