@@ -55,6 +55,13 @@ struct engine_win {
 
 #define ENGINE_MAX_WINS	(1u << 22)	/* past this, rules scan whole zones */
 
+/* The last window a rule opened in a zone, valid when gen is current. */
+struct engine_last {
+	uint32_t gen;
+	uint32_t hi, lo;
+	uint32_t lit;		/* the literal that opened it */
+};
+
 struct engine_ctx {
 	pcre2_match_data *md;
 	uint32_t md_groups;
@@ -71,6 +78,9 @@ struct engine_ctx {
 	size_t nwin, wincap, sortcap;
 	uint32_t *first;	/* [key]: first window in sorted; [key + 1] ends it */
 	size_t nfirst;
+	struct engine_last *last;	/* [key]: the rule's last occurrence in the zone */
+	size_t nlast;
+	uint32_t gen;		/* this message's stamp in last[] */
 	int zone;		/* the zone being scanned */
 	const char *scan_text;	/* its text */
 	const struct ruleset *scan_rs;
@@ -162,6 +172,7 @@ engine_ctx_destroy(struct engine_ctx *ctx)
 	free(ctx->win);
 	free(ctx->sorted);
 	free(ctx->first);
+	free(ctx->last);
 #ifdef HAVE_HYPERSCAN
 	hs_free_scratch(ctx->scratch);
 #endif
@@ -399,6 +410,7 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 	struct engine_ctx *ctx = arg;
 	const struct rules_lit *l = &ctx->scan_rs->lits[id];
 	struct engine_win *w;
+	struct engine_last *last;
 	unsigned long long at = to - l->len;
 
 	(void)from;
@@ -412,7 +424,27 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 	w = &ctx->win[ctx->nwin++];
 	w->key = l->rule * ZONE_COUNT + (uint32_t)ctx->zone;
 	w->hi = (uint32_t)at;
-	w->lo = (uint32_t)prefilter_start(&l->pre, ctx->scan_text, (size_t)at);
+	last = &ctx->last[w->key];
+	if (l->pre.kind == PREFILTER_WALK && last->gen == ctx->gen && last->hi <= at &&
+	    (ctx->scan_rs->lits[last->lit].bound == l->bound ||
+	     prefilter_within(&l->pre, &ctx->scan_rs->lits[last->lit].pre))) {
+		/*
+		 * The rule's previous occurrence came first and allows at least
+		 * as much before it: a walk that reaches it would go on as that
+		 * walk did, with less budget, and stop no earlier.  So stop
+		 * there: the two windows merge, and the union starts at the
+		 * previous one's start.
+		 */
+		size_t lo = prefilter_start_floor(&l->pre, ctx->scan_text, (size_t)at, last->hi);
+
+		w->lo = lo <= last->hi ? last->lo : (uint32_t)lo;
+	} else {
+		w->lo = (uint32_t)prefilter_start(&l->pre, ctx->scan_text, (size_t)at);
+	}
+	last->gen = ctx->gen;
+	last->hi = w->hi;
+	last->lo = w->lo;
+	last->lit = id;
 	return 0;
 }
 
@@ -481,6 +513,17 @@ engine_prefilter(struct engine_state *st)
 	}
 	ctx->nwin = 0;
 	ctx->scan_rs = rs;
+	if (ctx->nlast < rs->nrules * ZONE_COUNT) {
+		free(ctx->last);
+		ctx->nlast = rs->nrules * ZONE_COUNT;
+		ctx->last = lm_xcalloc(ctx->nlast, sizeof(*ctx->last));
+		ctx->gen = 0;
+	}
+	if (++ctx->gen == 0) {
+		/* wrapped: forget every stamp */
+		memset(ctx->last, 0, ctx->nlast * sizeof(*ctx->last));
+		ctx->gen = 1;
+	}
 	for (int z = 0; z < ZONE_COUNT; z++) {
 		if (!(rs->hs_zones & (1u << z)) || st->z.len[z] == 0)
 			continue;
@@ -521,7 +564,10 @@ engine_scan(struct engine_state *st, const struct rules_rule *r, int zid, PCRE2_
 		pcre2_set_offset_limit(mctx, limit);
 	}
 	for (; *m < RULES_MAX_MATCHES && *start < len && *start <= limit; (*m)++) {
-		int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, *start, 0, md, mctx);
+		/* the JIT entry point skips pcre2_match()'s checks; a pattern
+		 * the JIT could not compile runs interpreted */
+		int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, *start, 0, md, mctx)
+				: pcre2_match(r->re, (PCRE2_SPTR)text, len, *start, 0, md, mctx);
 		PCRE2_SIZE *ov;
 		int ok = 1;
 

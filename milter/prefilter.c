@@ -1443,8 +1443,14 @@ prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound **p
 	if (pre) {
 		*pre = lm_xcalloc(top.set.n, sizeof(**pre));
 		for (size_t i = 0; i < top.set.n; i++) {
+			int any = 0;
+
 			(*pre)[i].fixed = pf_b_budget(&top.set.pre[i]);
 			memcpy((*pre)[i].free, top.set.pre[i].free, sizeof((*pre)[i].free));
+			for (int k = 0; k < 32; k++)
+				any |= (*pre)[i].free[k];
+			(*pre)[i].kind = pf_full((*pre)[i].free) ? PREFILTER_ANYWHERE :
+			    any ? PREFILTER_WALK : PREFILTER_FIXED;
 			(*pre)[i].exact_case = top.set.cs[i];
 		}
 	}
@@ -1468,24 +1474,22 @@ prefilter_free(char **lits, struct prefilter_bound *pre, size_t n)
 int
 prefilter_anywhere(const struct prefilter_bound *b)
 {
-	return pf_full(b->free);
+	return b->kind == PREFILTER_ANYWHERE;
 }
 
-/* prefilter_start - see prefilter.h */
+/* prefilter_start_floor - see prefilter.h */
 size_t
-prefilter_start(const struct prefilter_bound *b, const char *text, size_t at)
+prefilter_start_floor(const struct prefilter_bound *b, const char *text, size_t at,
+		      size_t floor)
 {
 	size_t p = at, budget = b->fixed;
-	int any = 0;
 
-	for (int i = 0; i < 32; i++)
-		any |= b->free[i];
-	if (!any)
+	if (b->kind == PREFILTER_FIXED)
 		return at > budget ? at - budget : 0;
-	if (pf_full(b->free))
+	if (b->kind == PREFILTER_ANYWHERE)
 		return 0;
 	/* bytes outside free can only come from the fixed part */
-	while (p > 0) {
+	while (p > floor) {
 		unsigned char c = (unsigned char)text[p - 1];
 
 		if (!pf_has(b->free, c)) {
@@ -1498,4 +1502,23 @@ prefilter_start(const struct prefilter_bound *b, const char *text, size_t at)
 			return 0;
 	}
 	return p;
+}
+
+/* prefilter_start - see prefilter.h */
+size_t
+prefilter_start(const struct prefilter_bound *b, const char *text, size_t at)
+{
+	return prefilter_start_floor(b, text, at, 0);
+}
+
+/* prefilter_within - see prefilter.h */
+int
+prefilter_within(const struct prefilter_bound *a, const struct prefilter_bound *b)
+{
+	if (a->fixed > b->fixed)
+		return 0;
+	for (int i = 0; i < 32; i++)
+		if (a->free[i] & ~b->free[i])
+			return 0;
+	return 1;
 }

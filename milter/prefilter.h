@@ -50,9 +50,16 @@
 #define PREFILTER_MAX_SET	4096	/* literals per rule, at most */
 #define PREFILTER_WALK_MAX	4096	/* bytes prefilter_start() walks back */
 
+enum prefilter_kind {
+	PREFILTER_FIXED,		/* at most `fixed` bytes, nothing free */
+	PREFILTER_WALK,			/* fixed bytes and free ones: walk back */
+	PREFILTER_ANYWHERE		/* every byte is free: the zone's start */
+};
+
 struct prefilter_bound {
 	unsigned long fixed;		/* bytes outside free[], at most */
 	unsigned char free[32];		/* a bit per byte value: any number of them */
+	int kind;			/* enum prefilter_kind, from the two above */
 	int exact_case;			/* the literal is scanned with its case */
 };
 
@@ -61,5 +68,10 @@ int prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound
 void prefilter_free(char **lits, struct prefilter_bound *pre, size_t n);
 int prefilter_anywhere(const struct prefilter_bound *b);
 size_t prefilter_start(const struct prefilter_bound *b, const char *text, size_t at);
+/* the same walk, stopped at floor (then it returns floor or less) */
+size_t prefilter_start_floor(const struct prefilter_bound *b, const char *text, size_t at,
+			     size_t floor);
+/* does b allow everything a allows before a literal? */
+int prefilter_within(const struct prefilter_bound *a, const struct prefilter_bound *b);
 
 #endif

@@ -1110,6 +1110,11 @@ rules_stmt_rule(struct rules_loader *ld, const char *file, struct rules_stmt *st
 		rules_acts_free(r.acts, r.nacts);
 		return rc;
 	}
+	{
+		size_t jitsize = 0;
+
+		r.jit = pcre2_pattern_info(r.re, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0;
+	}
 	r.only_sets = 1;
 	for (int i = 0; i < r.nacts; i++) {
 		struct rules_act *a = &r.acts[i];
@@ -1575,6 +1580,14 @@ rules_prefilter(struct ruleset *rs)
 			tab[n].rule = (uint32_t)i;
 			tab[n].len = (uint32_t)lens[n];
 			tab[n].pre = pre[i][k];
+			/* the engine's walk-floor test is quick for equal bounds */
+			tab[n].bound = (uint32_t)n;
+			for (size_t j = n - k; j < n; j++)
+				if (tab[j].pre.fixed == tab[n].pre.fixed &&
+				    memcmp(tab[j].pre.free, tab[n].pre.free, sizeof(tab[n].pre.free)) == 0) {
+					tab[n].bound = tab[j].bound;
+					break;
+				}
 		}
 	}
 	if (n > 0 && hs_compile_lit_multi(expr, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK,

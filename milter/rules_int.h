@@ -90,6 +90,7 @@ struct rules_rule {
 	char *flags;		/* pattern flags as written */
 	pcre2_code *re;
 	int prefiltered;	/* in hs_db: run only when Hyperscan saw it */
+	int jit;		/* JIT-compiled: pcre2_jit_match() may run it */
 	struct rules_act *acts;
 	int nacts;
 	int only_sets;		/* all actions are ACT_SET */
@@ -128,6 +129,7 @@ struct rules_when {
 struct rules_lit {
 	uint32_t rule;		/* the rule it belongs to */
 	uint32_t len;		/* bytes */
+	uint32_t bound;		/* equal for literals of a rule with equal pre */
 	struct prefilter_bound pre;	/* what a match may hold before it */
 };
 

@@ -379,6 +379,43 @@ START_TEST(test_prefilter_start)
 }
 END_TEST
 
+/* one literal's bound, for the tests below */
+static struct prefilter_bound
+pf_bound_of(const char *re)
+{
+	char **lits = NULL;
+	struct prefilter_bound *pre = NULL, b;
+	size_t n = 0;
+
+	ck_assert_int_eq(prefilter_literals(re, &lits, &pre, &n), 0);
+	ck_assert_uint_ge(n, 1);
+	b = pre[0];
+	prefilter_free(lits, pre, n);
+	return b;
+}
+
+START_TEST(test_prefilter_within)
+{
+	struct prefilter_bound tight = pf_bound_of("\\bbudget");
+	struct prefilter_bound spaced = pf_bound_of("(?:our|the)\\s+budget");
+	struct prefilter_bound wordy = pf_bound_of("(?:our|the)\\s+(?:\\w+\\s+)?budget");
+	const char *text = "for our   budget";
+
+	ck_assert_int_eq(tight.kind, PREFILTER_FIXED);
+	ck_assert_int_eq(spaced.kind, PREFILTER_WALK);
+	ck_assert(prefilter_within(&tight, &spaced));
+	ck_assert(!prefilter_within(&spaced, &tight));
+	ck_assert(prefilter_within(&tight, &wordy));
+	ck_assert(!prefilter_within(&wordy, &spaced));
+	ck_assert(prefilter_within(&wordy, &wordy));
+	/* back over the spaces and "our" to the space before it ... */
+	ck_assert_uint_eq(prefilter_start(&spaced, text, 10), 3);
+	/* ... unless a floor stops the walk first */
+	ck_assert_uint_eq(prefilter_start_floor(&spaced, text, 10, 8), 8);
+	ck_assert_uint_eq(prefilter_start_floor(&spaced, text, 10, 1), 3);
+}
+END_TEST
+
 Suite *
 suite_rules(void)
 {
@@ -395,6 +432,7 @@ suite_rules(void)
 	tcase_add_loop_test(tc, test_prefilter_literals, 0, (int)(sizeof(pf) / sizeof(pf[0])));
 	tcase_add_loop_test(tc, test_prefilter_bounds, 0, (int)(sizeof(pfb) / sizeof(pfb[0])));
 	tcase_add_loop_test(tc, test_prefilter_start, 0, (int)(sizeof(pfs) / sizeof(pfs[0])));
+	tcase_add_test(tc, test_prefilter_within);
 	suite_add_tcase(s, tc);
 	return s;
 }
