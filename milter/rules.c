@@ -1832,5 +1832,14 @@ rules_lint(const struct ruleset *rs, const unsigned char *fired, struct buf *out
 				    rs->rules[i].col, rs->rules[i].name);
 				n++;
 			}
+	/* not warnings: a pattern with no word to find first is correct,
+	 * only slower (rules/README.md, "Rules that stay fast") */
+	if (rs->hs_db)
+		for (size_t i = 0; i < rs->nrules; i++)
+			if (!rs->rules[i].prefiltered)
+				buf_printf(out, "%s:%u:%u: note: rule \"%s\" has no word every "
+				    "match contains, so it scans its zones whole on every message\n",
+				    rs->rules[i].file, rs->rules[i].line, rs->rules[i].col,
+				    rs->rules[i].name);
 	return n;
 }

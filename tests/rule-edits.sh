@@ -125,5 +125,20 @@ err=$("$LEADCTL" lint "$tmp/r" 2>&1 >/dev/null); rc=$?
 echo "$err" | grep -q 'can match the empty string' && [ $rc -eq 65 ] &&
     ok "empty-matching pattern: $err" || bad "empty match: rc=$rc err=$err"
 
+# 6. A rule with no word to find first is fine, and lint says it is slow.
+reset_rules
+printf 'field zip text\nrule zip-only body /\\b(?<zip>\\d{5})\\b/ set zip\nrule zip-word body /\\bzip\\s*(?<zip>\\d{5})\\b/ set zip\n' \
+    > "$tmp/r/99-zip.rules"
+out=$("$LEADCTL" lint "$tmp/r" 2>"$tmp/lint.err"); rc=$?
+err=$(cat "$tmp/lint.err")
+if echo "$out" | grep -q '(0 prefiltered)'; then
+    ok "no prefilter in this build (--without-hyperscan): no scan notes to check"
+elif echo "$err" | grep -q 'note: rule "zip-only" has no word' &&
+    ! echo "$err" | grep -q 'note: rule "zip-word"' && [ $rc -eq 0 ]; then
+    ok "lint notes a rule that scans whole zones"
+else
+    bad "scan note: rc=$rc out=$out err=$err"
+fi
+
 [ $fail -eq 0 ] && echo "PASS: rule edits"
 exit $fail
