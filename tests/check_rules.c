@@ -9,6 +9,7 @@
 #include "check_suites.h"
 #include "prefilter.h"
 #include "rules.h"
+#include "rules_int.h"
 
 static char rules_dir[256];
 
@@ -153,6 +154,25 @@ START_TEST(test_rules_good)
 	buf_free(&lint);
 	ck_assert_ptr_eq(rules_ref(rs), rs);
 	rules_unref(rs);
+	rules_unref(rs);
+}
+END_TEST
+
+/* a list's alternation: grouped by first character behind a lookahead,
+ * never across an entry whose first character cannot be told */
+START_TEST(test_rules_list_groups)
+{
+	struct ruleset *rs;
+	struct lm_err err;
+	char got[800];
+	int rc;
+
+	write_file("t.list", "manager\nmarketing lead\nDirector\ndir\nre:(?:x|y)z\n"
+	    "+44 line\n\xc3\xa9" "cole\n");
+	rc = load_text(PREAMBLE "list t t.list\nrule r body /%{t}/ tag t\n", &rs, &err);
+	ck_assert_msg(rc == 0, "load failed: %s", lm_err_format(&err, got, sizeof(got)));
+	ck_assert_str_eq(rs->lists[0].alt, "(?:marketing\\s+lead|\\+44\\s+line|(?:x|y)z|"
+	    "(?=[dD])(?:Director|dir)|manager|\xc3\xa9" "cole)");
 	rules_unref(rs);
 }
 END_TEST
@@ -426,6 +446,7 @@ suite_rules(void)
 	tcase_add_loop_test(tc, test_rules_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_rules_good);
 	tcase_add_test(tc, test_rules_incomplete);
+	tcase_add_test(tc, test_rules_list_groups);
 	tcase_add_test(tc, test_rules_builtin);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("prefilter");

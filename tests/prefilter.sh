@@ -1,13 +1,15 @@
 #!/bin/sh
-# prefilter.sh - the Hyperscan prefilter and its match windows only skip
-# work: every verdict, field, hit and capture is the same without them
+# prefilter.sh - the Hyperscan prefilter, its match windows and the
+# grouping of list alternations only skip work: every verdict, field, hit
+# and capture is the same without them
 #
 # The messages: 400 generated inquiries (tests/bench/gen_msgs.py, fixed
 # seed: plain, alternative, quoted-printable, base64, forms, replies,
 # signatures), the rule regression cases and examples, the shared corpus
 # and the external MIME corpus ($SHARED/mime, read in place).  Each set is
 # qualified twice by leadctl, with and without LEADMILTER_NO_PREFILTER=1,
-# and the two outputs (elapsed times left out) must be identical.
+# and the two outputs (elapsed times left out) must be identical; so must
+# a third run with LEADMILTER_PLAIN_LISTS=1 (flat list alternations).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 # shellcheck source=tests/lib.sh
@@ -39,6 +41,7 @@ prefilter_compare() {
 	[ "$_files" -gt 0 ] || { lm_fail "$_label: no messages"; return; }
 	prefilter_run "$LM_TMP/with"
 	prefilter_run "$LM_TMP/without" LEADMILTER_NO_PREFILTER=1
+	prefilter_run "$LM_TMP/plain" LEADMILTER_PLAIN_LISTS=1
 	_n=$(grep -c '"decision"' "$LM_TMP/with")
 	if cmp -s "$LM_TMP/with" "$LM_TMP/without" &&
 	    cmp -s "$LM_TMP/with.err" "$LM_TMP/without.err"; then
@@ -48,6 +51,14 @@ prefilter_compare() {
 		lm_fail "$_label: output differs with the prefilter (first difference below)"
 		diff "$LM_TMP/with" "$LM_TMP/without" | head -4 | cut -c1-600
 		diff "$LM_TMP/with.err" "$LM_TMP/without.err" | head -4 | cut -c1-300
+	fi
+	# lists grouped by first character (rules.c) match as the flat ones do
+	if cmp -s "$LM_TMP/with" "$LM_TMP/plain" &&
+	    cmp -s "$LM_TMP/with.err" "$LM_TMP/plain.err"; then
+		lm_pass "$_label: grouped lists, identical"
+	else
+		lm_fail "$_label: output differs with flat lists (first difference below)"
+		diff "$LM_TMP/with" "$LM_TMP/plain" | head -4 | cut -c1-600
 	fi
 	[ "$_n" -gt 0 ] || lm_fail "$_label: no verdict at all"
 }
