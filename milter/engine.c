@@ -82,6 +82,7 @@ struct engine_ctx {
 	size_t nlast;
 	uint32_t gen;		/* this message's stamp in last[] */
 	int zone;		/* the zone being scanned */
+	struct engine_profile *prof;	/* or NULL */
 	const char *scan_text;	/* its text */
 	const struct ruleset *scan_rs;
 };
@@ -115,10 +116,13 @@ static size_t engine_npool;
 
 static void engine_pool_drain(void);
 
+static int engine_map_regex;	/* map: lookups by pattern only */
+
 /* engine_global_init - once per process, before threads */
 int
 engine_global_init(struct lm_err *err)
 {
+	engine_map_regex = getenv("LEADMILTER_MAP_REGEX") != NULL;
 	msg_global_init();
 	return norm_init(err);
 }
@@ -186,6 +190,7 @@ engine_ctx_free(struct engine_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
+	ctx->prof = NULL;
 	pthread_mutex_lock(&engine_pool_lock);
 	if (engine_npool < ENGINE_POOL_MAX) {
 		engine_pool[engine_npool++] = ctx;
@@ -194,6 +199,23 @@ engine_ctx_free(struct engine_ctx *ctx)
 	pthread_mutex_unlock(&engine_pool_lock);
 	if (ctx != NULL)
 		engine_ctx_destroy(ctx);
+}
+
+/* engine_ctx_profile - see engine.h */
+void
+engine_ctx_profile(struct engine_ctx *ctx, struct engine_profile *prof)
+{
+	ctx->prof = prof;
+}
+
+/* engine_cpu_ns - this thread's CPU time, for profiles */
+static unsigned long long
+engine_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
 }
 
 /* engine_pool_drain - free the pooled contexts */
@@ -220,25 +242,43 @@ engine_md(struct engine_ctx *ctx, const struct ruleset *rs)
 	return ctx->md;
 }
 
-/* engine_map - the value of the list entry that text matches */
+/*
+ * engine_map - the value of the list entry that text matches: a
+ * whole-text match first, then the first entry found inside.  A plain
+ * entry's pattern is its text, caseless, with \s+ for white space; on
+ * ASCII text, comparing lower-cased text with runs of white space as one
+ * space gives the same answers without running a pattern per entry
+ * (industries has 255).  Other text, and re: entries, run the pattern.
+ */
 static int
 engine_map(const struct rules_list *l, const char *s, size_t n, pcre2_match_data *md,
 	   struct buf *out)
 {
-	/* a whole-text match first, then the first entry found inside */
-	for (int pass = 0; pass < 2; pass++)
+	/* LEADMILTER_MAP_REGEX=1: patterns only, for the tests that show the
+	 * comparison changes nothing */
+	char *norm = engine_map_regex ? NULL : rules_map_norm(s, n);
+	int rc = LM_ENOTFOUND;
+
+	for (int pass = 0; pass < 2 && rc != 0; pass++)
 		for (size_t i = 0; i < l->n; i++) {
 			const struct rules_entry *e = &l->e[i];
+			int hit;
 
 			if (e->re == NULL)
 				continue;
-			if (pcre2_match(e->re, (PCRE2_SPTR)s, n, 0,
-			    pass == 0 ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0, md, NULL) >= 0) {
+			if (norm && e->norm)
+				hit = pass == 0 ? strcmp(norm, e->norm) == 0 : strstr(norm, e->norm) != NULL;
+			else
+				hit = pcre2_match(e->re, (PCRE2_SPTR)s, n, 0, pass == 0 ?
+				    PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0, md, NULL) >= 0;
+			if (hit) {
 				buf_puts(out, e->value ? e->value : e->text);
-				return 0;
+				rc = 0;
+				break;
 			}
 		}
-	return LM_ENOTFOUND;
+	free(norm);
+	return rc;
 }
 
 /* engine_normalise - a captured text as the field's canonical value */
@@ -955,12 +995,27 @@ engine_qualify(const struct ruleset *rs, struct engine_ctx *ctx,
 
 	engine_md(ctx, rs);
 	setvals = lm_xcalloc((size_t)rs->max_acts, sizeof(*setvals));
-	(void)engine_prefilter(&st);
+	if (ctx->prof) {
+		unsigned long long t = engine_cpu_ns();
+
+		(void)engine_prefilter(&st);
+		ctx->prof->scan_ns += engine_cpu_ns() - t;
+	} else {
+		(void)engine_prefilter(&st);
+	}
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rules_rule *r = &rs->rules[i];
 
 		if (r->only_sets && !engine_rule_pending(&st, r))
 			continue;
+		if (ctx->prof && i < ctx->prof->nrules) {
+			unsigned long long t = engine_cpu_ns();
+
+			engine_run_rule(&st, i, r, &scratch, setvals);
+			ctx->prof->ns[i] += engine_cpu_ns() - t;
+			ctx->prof->runs[i]++;
+			continue;
+		}
 		engine_run_rule(&st, i, r, &scratch, setvals);
 	}
 

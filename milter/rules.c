@@ -540,6 +540,36 @@ rules_list_alt(const struct rules_entry *e, size_t n, int grouped, struct buf *a
 	free(lead);
 }
 
+/* rules_map_norm - see rules_int.h: ASCII text lower-cased with white space
+ * runs as one space, as map: lookups compare it; NULL if not all ASCII */
+char *
+rules_map_norm(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	int inspace = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80 || c == 0) {
+			buf_free(&b);
+			return NULL;
+		}
+		/* what \s matches without (*UCP) */
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			if (!inspace)
+				buf_putc(&b, ' ');
+			inspace = 1;
+			continue;
+		}
+		inspace = 0;
+		buf_putc(&b, tolower(c));
+	}
+	if (b.data == NULL)
+		buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
 /* rules_load_list - read one list file */
 static int
 rules_load_list(struct rules_loader *ld, const char *decl_file,
@@ -610,6 +640,7 @@ rules_load_list(struct rules_loader *ld, const char *decl_file,
 
 			rules_regex_escape(s, &b);
 			e.re_src = buf_steal(&b);
+			e.norm = rules_map_norm(s, strlen(s));
 		}
 		l->e = rules_grow(l->e, l->n, sizeof(*l->e));
 		l->e[l->n++] = e;
@@ -1579,6 +1610,7 @@ rules_free(struct ruleset *rs)
 			free(l->e[k].text);
 			free(l->e[k].value);
 			free(l->e[k].re_src);
+			free(l->e[k].norm);
 			pcre2_code_free(l->e[k].re);
 		}
 		free(l->e);

@@ -49,6 +49,8 @@ struct rules_entry {
 	char *value;		/* "=> value", or NULL */
 	char *re_src;		/* regex form of the entry */
 	pcre2_code *re;		/* compiled, for map: lookups; or NULL */
+	char *norm;		/* a plain ASCII entry: lower case, white space runs
+				 * as one space (map: lookups compare this); or NULL */
 };
 
 struct rules_list {
@@ -159,5 +161,6 @@ struct ruleset {
 };
 
 int rules_field_index(const struct ruleset *rs, const char *name);
+char *rules_map_norm(const char *s, size_t n);
 
 #endif

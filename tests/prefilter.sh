@@ -1,7 +1,7 @@
 #!/bin/sh
-# prefilter.sh - the Hyperscan prefilter, its match windows and the
-# grouping of list alternations only skip work: every verdict, field, hit
-# and capture is the same without them
+# prefilter.sh - the Hyperscan prefilter, its match windows, the grouping
+# of list alternations and map: lookups by comparison only skip work:
+# every verdict, field, hit and capture is the same without them
 #
 # The messages: 400 generated inquiries (tests/bench/gen_msgs.py, fixed
 # seed: plain, alternative, quoted-printable, base64, forms, replies,
@@ -9,7 +9,8 @@
 # and the external MIME corpus ($SHARED/mime, read in place).  Each set is
 # qualified twice by leadctl, with and without LEADMILTER_NO_PREFILTER=1,
 # and the two outputs (elapsed times left out) must be identical; so must
-# a third run with LEADMILTER_PLAIN_LISTS=1 (flat list alternations).
+# a third run with LEADMILTER_PLAIN_LISTS=1 (flat list alternations) and
+# LEADMILTER_MAP_REGEX=1 (map: lookups by pattern, not by comparison).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 # shellcheck source=tests/lib.sh
@@ -41,7 +42,7 @@ prefilter_compare() {
 	[ "$_files" -gt 0 ] || { lm_fail "$_label: no messages"; return; }
 	prefilter_run "$LM_TMP/with"
 	prefilter_run "$LM_TMP/without" LEADMILTER_NO_PREFILTER=1
-	prefilter_run "$LM_TMP/plain" LEADMILTER_PLAIN_LISTS=1
+	prefilter_run "$LM_TMP/plain" LEADMILTER_PLAIN_LISTS=1 LEADMILTER_MAP_REGEX=1
 	_n=$(grep -c '"decision"' "$LM_TMP/with")
 	if cmp -s "$LM_TMP/with" "$LM_TMP/without" &&
 	    cmp -s "$LM_TMP/with.err" "$LM_TMP/without.err"; then
@@ -52,12 +53,13 @@ prefilter_compare() {
 		diff "$LM_TMP/with" "$LM_TMP/without" | head -4 | cut -c1-600
 		diff "$LM_TMP/with.err" "$LM_TMP/without.err" | head -4 | cut -c1-300
 	fi
-	# lists grouped by first character (rules.c) match as the flat ones do
+	# lists grouped by first character (rules.c) match as the flat ones
+	# do, and map: lookups by comparison find what the patterns find
 	if cmp -s "$LM_TMP/with" "$LM_TMP/plain" &&
 	    cmp -s "$LM_TMP/with.err" "$LM_TMP/plain.err"; then
-		lm_pass "$_label: grouped lists, identical"
+		lm_pass "$_label: grouped lists and map comparisons, identical"
 	else
-		lm_fail "$_label: output differs with flat lists (first difference below)"
+		lm_fail "$_label: output differs with flat lists and map patterns (first difference below)"
 		diff "$LM_TMP/with" "$LM_TMP/plain" | head -4 | cut -c1-600
 	fi
 	[ "$_n" -gt 0 ] || lm_fail "$_label: no verdict at all"
