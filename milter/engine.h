@@ -71,8 +71,9 @@ void engine_ctx_free(struct engine_ctx *ctx);
 /*
  * Where the time goes, for benchmarks and rule authors: with ns and runs
  * set (nrules entries each, indexed like the ruleset's rules), every
- * engine_qualify() on this context adds each rule's CPU time and counts
- * the messages it ran on; the Hyperscan scan goes to scan_ns.  NULL turns
+ * engine_qualify() on this context adds each rule's time (monotonic
+ * clock: on an idle thread, its CPU time) and counts the messages it ran
+ * on; the Hyperscan scan goes to scan_ns.  NULL turns
  * it off (the default; the check is one branch per rule).
  */
 struct engine_profile {

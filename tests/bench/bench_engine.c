@@ -396,7 +396,7 @@ bench_cmp_cost(const void *a, const void *b)
 
 /*
  * bench_profile_rules - where the rule time goes.  The engine's own
- * per-rule CPU time (engine_ctx_profile(): prefilter, windows, skipped
+ * per-rule time (engine_ctx_profile(): prefilter, windows, skipped
  * rules and all), and beside it what each pattern costs run over its
  * whole zones with no prefilter (first match per zone), which is what the
  * prefilter saves.  Prints the rules that cost the engine most.
@@ -484,7 +484,7 @@ bench_profile_rules(const struct ruleset *rs, const struct bench_set *set, const
 		ever += cost[r].hits > 0;
 	}
 	qsort(cost, rs->nrules, sizeof(*cost), bench_cmp_cost);
-	printf("# %s: rule profile over %zu messages: the engine's rules %.1f us/msg (CPU) and its "
+	printf("# %s: rule profile over %zu messages: the engine's rules %.1f us/msg and its "
 	    "Hyperscan scan %.1f us/msg; the same patterns over whole zones with no prefilter "
 	    "%.1f us/msg (wall); parse+zones %.1f us/msg; %zu of %zu rules match some message, "
 	    "%.1f rules match per message\n", label, set->n, total / (double)set->n,
