@@ -477,9 +477,13 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 		 * there: the two windows merge, and the union starts at the
 		 * previous one's start.
 		 */
-		size_t lo = prefilter_start_floor(&l->pre, ctx->scan_text, (size_t)at, last->hi);
+		size_t lo = prefilter_walk(ctx->scan_rs->freetabs + 256 * (size_t)l->freetab,
+		    l->pre.fixed, ctx->scan_text, (size_t)at, last->hi);
 
 		w->lo = lo <= last->hi ? last->lo : (uint32_t)lo;
+	} else if (l->pre.kind == PREFILTER_WALK) {
+		w->lo = (uint32_t)prefilter_walk(ctx->scan_rs->freetabs + 256 * (size_t)l->freetab,
+		    l->pre.fixed, ctx->scan_text, (size_t)at, 0);
 	} else {
 		w->lo = (uint32_t)prefilter_start(&l->pre, ctx->scan_text, (size_t)at);
 	}

@@ -1504,6 +1504,29 @@ prefilter_start_floor(const struct prefilter_bound *b, const char *text, size_t 
 	return p;
 }
 
+/* prefilter_walk - see prefilter.h */
+size_t
+prefilter_walk(const unsigned char *freetab, unsigned long budget, const char *text, size_t at,
+	       size_t floor)
+{
+	size_t p = at, lim = at > PREFILTER_WALK_MAX ? at - PREFILTER_WALK_MAX : 0;
+
+	if (lim < floor)
+		lim = floor;
+	for (;;) {
+		/* free bytes first, one table load each */
+		while (p > lim && freetab[(unsigned char)text[p - 1]])
+			p--;
+		/* at the floor; or as far as a walk goes: anywhere before */
+		if (p == lim)
+			return lim > floor ? 0 : p;
+		if (budget == 0)
+			return p;
+		budget--;
+		p--;
+	}
+}
+
 /* prefilter_start - see prefilter.h */
 size_t
 prefilter_start(const struct prefilter_bound *b, const char *text, size_t at)

@@ -73,5 +73,10 @@ size_t prefilter_start_floor(const struct prefilter_bound *b, const char *text, 
 			     size_t floor);
 /* does b allow everything a allows before a literal? */
 int prefilter_within(const struct prefilter_bound *a, const struct prefilter_bound *b);
+/* the walk of a PREFILTER_WALK bound, with its free set as a 256-byte
+ * table (non-zero: free) and its fixed budget; at most one byte short of
+ * prefilter_start_floor()'s answer, which is as correct a start */
+size_t prefilter_walk(const unsigned char *freetab, unsigned long budget, const char *text,
+		      size_t at, size_t floor);
 
 #endif

@@ -1665,6 +1665,7 @@ rules_free(struct ruleset *rs)
 	hs_free_database(rs->hs_db);
 #endif
 	free(rs->lits);
+	free(rs->freetabs);
 	free(rs);
 }
 
@@ -1742,6 +1743,30 @@ rules_prefilter(struct ruleset *rs)
 		rs->lits = tab;
 		rs->nlits = n;
 		tab = NULL;
+		/* the walks' free sets as tables, one per distinct set */
+		for (size_t k = 0; k < n; k++) {
+			const unsigned char *fr = rs->lits[k].pre.free;
+			size_t t;
+
+			if (rs->lits[k].pre.kind != PREFILTER_WALK)
+				continue;
+			for (t = 0; t < rs->nfreetabs; t++) {
+				const unsigned char *have = rs->freetabs + 256 * t;
+				int same = 1;
+
+				for (unsigned c = 0; c < 256 && same; c++)
+					same = !!have[c] == ((fr[c >> 3] >> (c & 7)) & 1);
+				if (same)
+					break;
+			}
+			if (t == rs->nfreetabs) {
+				rs->freetabs = lm_xrealloc(rs->freetabs, 256 * (t + 1));
+				for (unsigned c = 0; c < 256; c++)
+					rs->freetabs[256 * t + c] = (fr[c >> 3] >> (c & 7)) & 1;
+				rs->nfreetabs++;
+			}
+			rs->lits[k].freetab = (uint32_t)t;
+		}
 		for (size_t i = 0; i < rs->nrules; i++) {
 			if (lits[i] == NULL)
 				continue;

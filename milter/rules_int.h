@@ -132,6 +132,7 @@ struct rules_lit {
 	uint32_t rule;		/* the rule it belongs to */
 	uint32_t len;		/* bytes */
 	uint32_t bound;		/* equal for literals of a rule with equal pre */
+	uint32_t freetab;	/* PREFILTER_WALK: its free set in rs->freetabs */
 	struct prefilter_bound pre;	/* what a match may hold before it */
 };
 
@@ -155,6 +156,8 @@ struct ruleset {
 	void *hs_db;		/* hs_database_t of prefiltered rules, or NULL */
 	struct rules_lit *lits;	/* the database's literals, by id */
 	size_t nlits;
+	unsigned char *freetabs;	/* distinct free sets, 256 bytes each */
+	size_t nfreetabs;
 	size_t nprefiltered;
 	unsigned hs_zones;	/* bit per zone some prefiltered rule names */
 	char describe[256];

@@ -433,6 +433,22 @@ START_TEST(test_prefilter_within)
 	/* ... unless a floor stops the walk first */
 	ck_assert_uint_eq(prefilter_start_floor(&spaced, text, 10, 8), 8);
 	ck_assert_uint_eq(prefilter_start_floor(&spaced, text, 10, 1), 3);
+	/* the engine's table-driven walk agrees */
+	{
+		unsigned char tab[256];
+		char big[PREFILTER_WALK_MAX + 64];
+
+		for (unsigned c = 0; c < 256; c++)
+			tab[c] = (spaced.free[c >> 3] >> (c & 7)) & 1;
+		for (size_t at = 0; at <= strlen(text); at++)
+			for (size_t floor = 0; floor <= at; floor++)
+				ck_assert_uint_eq(prefilter_walk(tab, spaced.fixed, text, at, floor),
+				    prefilter_start_floor(&spaced, text, at, floor));
+		/* past PREFILTER_WALK_MAX bytes of spaces: anywhere before */
+		memset(big, ' ', sizeof(big));
+		ck_assert_uint_eq(prefilter_walk(tab, spaced.fixed, big, sizeof(big) - 1, 0), 0);
+		ck_assert_uint_eq(prefilter_start_floor(&spaced, big, sizeof(big) - 1, 0), 0);
+	}
 }
 END_TEST
 
