@@ -89,8 +89,12 @@ struct milter_conn {
 	struct engine_ctx *ectx;
 	int can_skip;			/* the MTA understands SMFIS_SKIP */
 	int nr_hdr;			/* no reply to headers (SMFIP_NR_HDR) */
+	int nr_env;			/* none to connect, MAIL, RCPT (SMFIP_NR_*) */
+	char deferred[200];		/* a failure met where no reply goes: DATA's */
 	struct milter_msg m;
 };
+
+#define MILTER_NR_ENV	(SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT)
 
 static pthread_mutex_t milter_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t milter_idle = PTHREAD_COND_INITIALIZER;
@@ -324,6 +328,7 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	if (c != NULL) {
 		c->can_skip = (f1 & SMFIP_SKIP) != 0;
 		c->nr_hdr = (f1 & SMFIP_NR_HDR) != 0;
+		c->nr_env = (f1 & MILTER_NR_ENV) == MILTER_NR_ENV;
 	}
 	if ((f0 & MILTER_ACTIONS) != MILTER_ACTIONS)
 		log_warn("NOQUEUE: MTA offers actions 0x%lx, we use 0x%lx: some edits will fail",
@@ -331,8 +336,11 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = f0 & MILTER_ACTIONS;
 	/* Replies cost a round trip each: none to HELO (we have no callback)
 	 * and none to each header, where we only copy; EOH and EOM act on
-	 * anything that went wrong while reading headers. */
-	*pf1 = f1 & (SMFIP_SKIP | SMFIP_NOHELO | (c != NULL ? SMFIP_NR_HDR : 0));
+	 * anything that went wrong while reading headers.  None to connect,
+	 * MAIL and RCPT either, which only take notes: a failure there waits
+	 * for DATA's reply (c->deferred), before any of the message is sent. */
+	*pf1 = f1 & (SMFIP_SKIP | SMFIP_NOHELO | (c != NULL ? SMFIP_NR_HDR : 0) |
+	    (c != NULL && c->nr_env ? MILTER_NR_ENV : 0));
 	*pf2 = *pf3 = 0;
 	return SMFIS_CONTINUE;
 }
@@ -341,11 +349,24 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 static sfsistat
 milter_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
+	struct milter_conn *c = milter_conn_get(ctx);
+
 	(void)host;
 	(void)addr;
-	if (milter_conn_get(ctx) == NULL)
+	/* no state, no SMFIP_NR_CONN: negotiate made none */
+	if (c == NULL)
 		return milter_fail(ctx, NULL, "connect: out of memory for connection state");
-	return SMFIS_CONTINUE;
+	return c->nr_env ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* milter_defer - a failure where SMFIP_NR_* lets us send no reply: keep
+ * the first for DATA to answer */
+static sfsistat
+milter_defer(struct milter_conn *c, const char *why)
+{
+	if (c->deferred[0] == '\0')
+		snprintf(c->deferred, sizeof(c->deferred), "%s", why);
+	return SMFIS_NOREPLY;
 }
 
 /* milter_envfrom - start a message under the current configuration */
@@ -359,11 +380,13 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 		return milter_fail(ctx, NULL, "mail: no connection state");
 	m = &c->m;
 	milter_msg_reset(m);
+	c->deferred[0] = '\0';
 	if ((m->conf = milter_begin()) == NULL)
-		return milter_fail(ctx, m, "mail: no configuration loaded");
+		return c->nr_env ? milter_defer(c, "mail: no configuration loaded") :
+		    milter_fail(ctx, m, "mail: no configuration loaded");
 	milter_read_qid(ctx, m);
 	m->sender = lm_xstrdup(argv[0] ? argv[0] : "<>");
-	return SMFIS_CONTINUE;
+	return c->nr_env ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* milter_envrcpt - remember a recipient and whether it is an inquiry;
@@ -373,17 +396,21 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct milter_conn *c = smfi_getpriv(ctx);
 	struct milter_msg *m;
+	sfsistat next;
 
+	if (c != NULL && c->m.conf == NULL && c->nr_env)
+		return milter_defer(c, "rcpt: no message state");
 	if (c == NULL || c->m.conf == NULL)
 		return milter_fail(ctx, c ? &c->m : NULL, "rcpt: no message state");
+	next = c->nr_env ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 	m = &c->m;
 	milter_read_qid(ctx, m);
 	if (argv[0] == NULL)
-		return SMFIS_CONTINUE;
+		return next;
 	if (m->nrcpt >= MILTER_MAX_RCPT) {
 		if (m->fail[0] == '\0')
 			snprintf(m->fail, sizeof(m->fail), "more than %d recipients", MILTER_MAX_RCPT);
-		return SMFIS_CONTINUE;
+		return next;
 	}
 	m->rcpt = lm_xrealloc(m->rcpt, (m->nrcpt + 1) * sizeof(m->rcpt[0]));
 	m->inquiry = lm_xrealloc(m->inquiry, m->nrcpt + 1);
@@ -397,7 +424,7 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 		m->inquiry[m->nrcpt] = 1;
 	m->ninquiry += m->inquiry[m->nrcpt];
 	m->nrcpt++;
-	return SMFIS_CONTINUE;
+	return next;
 }
 
 /* milter_ours - is this message for us: an inquiry, or feedback? */
@@ -424,6 +451,12 @@ milter_data(SMFICTX *ctx)
 {
 	struct milter_conn *c = smfi_getpriv(ctx);
 
+	if (c != NULL && c->deferred[0] != '\0') {
+		sfsistat r = milter_fail(ctx, &c->m, "%s", c->deferred);
+
+		c->deferred[0] = '\0';
+		return r;
+	}
 	if (c == NULL || c->m.conf == NULL)
 		return milter_fail(ctx, c ? &c->m : NULL, "data: no message state");
 	if (!milter_ours(&c->m))

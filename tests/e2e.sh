@@ -456,8 +456,11 @@ else
 	bad "logs: leadmilter logged $(printf '%s\n' "$unexpected" | wc -l) unexpected line(s):"
 	printf '%s\n' "$unexpected" | head -5 | cut -c1-300
 fi
+# the host's clock stepping under a VM is the machine's, not ours
 unexpected=$(grep 'warning:\|fatal:\|panic:\|error:' "$E2E_MAILLOG" |
-	grep -v 'warning: connect to Milter service unix:')
+	grep -v 'warning: connect to Milter service unix:' |
+	grep -v 'warning: file system clock is [0-9]* seconds\? ahead of local clock' |
+	grep -v 'warning: resetting file time stamps - this hurts performance')
 if [ -z "$unexpected" ]; then
 	ok "logs: Postfix"
 else
