@@ -184,9 +184,22 @@ static const char *const store_sql[ST_COUNT] = {
 	" reporter = excluded.reporter, at = excluded.at",
 };
 
+/* A rule's id, known to this connection (rules are never deleted). */
+struct store_rid {
+	char *name;
+	size_t len;
+	sqlite3_int64 id;
+};
+
+#define STORE_RID_MAX	1024	/* rule ids a connection remembers */
+
 struct store_conn {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
+	/* rule ids: [0, nrid_ok) committed, the rest from the open
+	 * transaction, dropped if it rolls back */
+	struct store_rid *rid;
+	size_t nrid, nrid_ok;
 	int broken;			/* failed once: close, do not pool */
 	int wlocked;			/* holds store.wmu */
 	struct store_conn *next;
@@ -318,6 +331,9 @@ store_conn_close(struct store_conn *c)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(c->st[i]);
 	sqlite3_close(c->db);
+	for (size_t i = 0; i < c->nrid; i++)
+		free(c->rid[i].name);
+	free(c->rid);
 	free(c);
 }
 
@@ -642,6 +658,15 @@ store_begin(struct store *s, struct store_conn *c)
 	return 0;
 }
 
+/* store_rid_drop - forget the rule ids learnt in a transaction that
+ * will not commit */
+static void
+store_rid_drop(struct store_conn *c)
+{
+	while (c->nrid > c->nrid_ok)
+		free(c->rid[--c->nrid].name);
+}
+
 /* store_commit - commit; on failure SQLite has rolled back or we do */
 static int
 store_commit(struct store *s, struct store_conn *c)
@@ -652,8 +677,10 @@ store_commit(struct store *s, struct store_conn *c)
 		return -1;
 	if (store_step_done(st) != 0) {
 		store_dberr(s, c, "commit");
+		store_rid_drop(c);
 		return -1;
 	}
+	c->nrid_ok = c->nrid;
 	return 0;
 }
 
@@ -666,6 +693,7 @@ store_rollback(struct store *s, struct store_conn *c)
 	for (int i = 0; i < ST_COUNT; i++)
 		if (c->st[i] != NULL)
 			sqlite3_reset(c->st[i]);
+	store_rid_drop(c);
 	if (sqlite3_get_autocommit(c->db))
 		return;
 	st = store_stmt(s, c, ST_ROLLBACK);
@@ -1014,7 +1042,17 @@ store_rule_id(struct store *s, struct store_conn *c, const char *name,
 	      sqlite3_int64 *id)
 {
 	sqlite3_stmt *st;
+	size_t len = strlen(name);
 
+	if (len > STORE_VALUE_MAX)
+		len = STORE_VALUE_MAX;	/* as store_text_cap() stores it */
+	/* a message names a dozen rules, and the same ones again and again:
+	 * two statements each without this */
+	for (size_t i = 0; i < c->nrid; i++)
+		if (c->rid[i].len == len && memcmp(c->rid[i].name, name, len) == 0) {
+			*id = c->rid[i].id;
+			return 0;
+		}
 	if ((st = store_stmt(s, c, ST_RULE_INSERT)) == NULL)
 		return -1;
 	store_text_cap(st, 1, name, STORE_VALUE_MAX);
@@ -1027,6 +1065,13 @@ store_rule_id(struct store *s, struct store_conn *c, const char *name,
 		goto err;
 	*id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	if (c->nrid < STORE_RID_MAX) {
+		c->rid = lm_xrealloc(c->rid, (c->nrid + 1) * sizeof(*c->rid));
+		c->rid[c->nrid].name = lm_xstrndup(name, len);
+		c->rid[c->nrid].len = len;
+		c->rid[c->nrid].id = *id;
+		c->nrid++;
+	}
 	return 0;
 err:
 	store_dberr(s, c, "record");
