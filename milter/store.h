@@ -30,11 +30,13 @@
  *              (handed over at once, where SQLite's busy handler polls with
  *              sleeps), waiting at most the busy timeout for it; writers
  *              of other processes (leadctl) meet at SQLite's lock (BEGIN
- *              IMMEDIATE + busy timeout).  At most STORE_POOL_MAX
- *              connections are open: writers queue anyway, and each holds
- *              a page cache; a caller that finds them all busy waits for
- *              one, at most the busy timeout, then opens another.  store_open() and store_close() are
- *              not concurrent with anything else on the same store.
+ *              IMMEDIATE + busy timeout), and share one connection whose
+ *              page cache stays valid between their transactions.  At
+ *              most STORE_POOL_MAX connections are open: writers queue
+ *              anyway, and each holds a page cache; a caller that finds
+ *              them all busy waits for one, at most the busy timeout, then
+ *              opens another.  store_open() and store_close() are not
+ *              concurrent with anything else on the same store.
  * FAILURE      Nothing here may cost a message.  A missing, locked,
  *              read-only or full store makes the call return LM_ESTORE
  *              after at most the busy timeout; the caller qualifies without
