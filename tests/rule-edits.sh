@@ -127,8 +127,11 @@ echo "$err" | grep -q 'can match the empty string' && [ $rc -eq 65 ] &&
 
 # 6. A rule with no word to find first is fine, and lint says it is slow.
 reset_rules
-printf 'field zip text\nrule zip-only body /\\b(?<zip>\\d{5})\\b/ set zip\nrule zip-word body /\\bzip\\s*(?<zip>\\d{5})\\b/ set zip\n' \
-    > "$tmp/r/99-zip.rules"
+{
+    printf 'field zip text\n'
+    printf 'rule zip-only body /\\b(?<zip>\\d{5})\\b/ set zip\n'
+    printf 'rule zip-word body /\\bzip\\s*(?<zip>\\d{5})\\b/ set zip\n'
+} > "$tmp/r/99-zip.rules"
 out=$("$LEADCTL" lint "$tmp/r" 2>"$tmp/lint.err"); rc=$?
 err=$(cat "$tmp/lint.err")
 if echo "$out" | grep -q '(0 prefiltered)'; then
