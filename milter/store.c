@@ -495,6 +495,19 @@ fail:
 	return NULL;
 }
 
+/* store_deadline - now plus the busy timeout, for timed waits */
+static void
+store_deadline(const struct store *s, struct timespec *dl)
+{
+	clock_gettime(CLOCK_REALTIME, dl);
+	dl->tv_sec += s->busy_ms / 1000;
+	dl->tv_nsec += (long)(s->busy_ms % 1000) * 1000000L;
+	if (dl->tv_nsec >= 1000000000L) {
+		dl->tv_sec++;
+		dl->tv_nsec -= 1000000000L;
+	}
+}
+
 /*
  * store_get - borrow a connection (pooled or new); NULL after logging.
  * With STORE_POOL_MAX open, wait for one to come back, for at most the
@@ -508,13 +521,7 @@ store_get(struct store *s, const char *op)
 	struct timespec dl;
 	char cause[300];
 
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += s->busy_ms / 1000;
-	dl.tv_nsec += (long)(s->busy_ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
+	store_deadline(s, &dl);
 	pthread_mutex_lock(&s->mu);
 	while (s->idle == NULL && s->nopen >= STORE_POOL_MAX)
 		if (pthread_cond_timedwait(&s->freed, &s->mu, &dl) != 0)
@@ -660,13 +667,7 @@ store_begin(struct store *s, struct store_conn **cp)
 	char cause[100];
 	struct store_conn *c = *cp;
 
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += s->busy_ms / 1000;
-	dl.tv_nsec += (long)(s->busy_ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
+	store_deadline(s, &dl);
 	if (pthread_mutex_timedlock(&s->wmu, &dl) != 0) {
 		snprintf(cause, sizeof(cause), "other threads held the write lock"
 			 " for %d ms", s->busy_ms);
