@@ -306,6 +306,7 @@ leadmilter_store(const struct config *cfg)
 	o.fact_max_age_s = cfg->history_max_age;
 	o.retention_s = cfg->retention;
 	o.lazy = 1;
+	o.async = 1;
 	lm_err_clear(&err);
 	if (store_open(&o, &st, &err) != 0) {
 		log_error("StoreFile %s: %s; qualifying without history",

@@ -840,13 +840,14 @@ milter_eom(SMFICTX *ctx)
 				  failed_call);
 		goto out;
 	}
-	/* DryRun changes nothing, the store included; a retry of the same
-	 * message is recorded once (store_record is idempotent on lead id) */
-	if (qualified && mc->store != NULL && !mc->cfg->dry_run)
-		(void)store_record(mc->store, &v, rcpt, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	milter_log(m, qualified ? &v : NULL, &plan,
 		   (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000);
+	/* DryRun changes nothing, the store included; a retry of the same
+	 * message is recorded once (store_record is idempotent on lead id).
+	 * The store's writer thread records it, after our reply: v is its. */
+	if (qualified && mc->store != NULL && !mc->cfg->dry_run)
+		(void)store_record_async(mc->store, &v, rcpt, 0);
 out:
 	free(rcpt);
 	annotate_free(&plan);

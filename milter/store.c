@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -205,6 +206,14 @@ struct store_conn {
 	struct store_conn *next;
 };
 
+/* An inquiry waiting for the writer thread (store_record_async). */
+struct store_job {
+	struct verdict v;		/* owned */
+	char *rcpt;
+	long long now;
+	struct store_job *next;
+};
+
 struct store {
 	char *path;
 	int busy_ms;
@@ -232,6 +241,16 @@ struct store {
 	unsigned long suppressed;	/* failures not logged since */
 	unsigned long failures;
 	unsigned long logged;
+	/* the writer thread and its queue (opts.async), under qmu */
+	pthread_mutex_t qmu;
+	pthread_cond_t qwork;		/* a job was queued, or stop */
+	pthread_cond_t qidle;		/* the queue ran empty */
+	struct store_job *qhead, **qtail;
+	unsigned qlen;
+	int qbusy;			/* the writer holds a batch */
+	int qrun;			/* the writer runs */
+	int qstop;			/* store_close() wants it to end */
+	pthread_t writer;
 };
 
 /* Domains of mail providers: an address there says nothing about a
@@ -861,6 +880,28 @@ store_freemail(const char *domain)
 	return 0;
 }
 
+static void *store_writer(void *arg);
+
+/* store_writer_start - start the writer thread, with every signal
+ * blocked in it (the daemon's signals go to the thread that waits for
+ * them); without it, store_record_async() records in the caller */
+static void
+store_writer_start(struct store *s)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&s->writer, NULL, store_writer, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		log_warn("store %s: no writer thread (%s): inquiries are recorded"
+			 " before the MTA gets its reply", s->path, strerror(rc));
+	else
+		s->qrun = 1;
+}
+
 /* store_open - open or create the store and migrate its schema */
 int
 store_open(const struct store_opts *o, struct store **out,
@@ -896,6 +937,10 @@ store_open(const struct store_opts *o, struct store **out,
 	pthread_cond_init(&s->freed, NULL);
 	pthread_mutex_init(&s->wmu, NULL);
 	pthread_mutex_init(&s->log_mu, NULL);
+	pthread_mutex_init(&s->qmu, NULL);
+	pthread_cond_init(&s->qwork, NULL);
+	pthread_cond_init(&s->qidle, NULL);
+	s->qtail = &s->qhead;
 	atomic_init(&s->last_purge, 0);
 	atomic_init(&s->failing, 0);
 	cause[0] = '\0';
@@ -908,6 +953,8 @@ store_open(const struct store_opts *o, struct store **out,
 	if (c == NULL)
 		store_fail(s, "open", cause);
 	store_put(s, c);
+	if (o->async)
+		store_writer_start(s);
 	*out = s;
 	s = NULL;
 	rc = 0;
@@ -924,6 +971,13 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	if (s->qrun) {
+		pthread_mutex_lock(&s->qmu);
+		s->qstop = 1;
+		pthread_cond_signal(&s->qwork);
+		pthread_mutex_unlock(&s->qmu);
+		pthread_join(s->writer, NULL);
+	}
 	for (c = s->idle; c != NULL; c = next) {
 		next = c->next;
 		store_conn_close(c);
@@ -933,6 +987,9 @@ store_close(struct store *s)
 	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->wmu);
 	pthread_mutex_destroy(&s->log_mu);
+	pthread_mutex_destroy(&s->qmu);
+	pthread_cond_destroy(&s->qwork);
+	pthread_cond_destroy(&s->qidle);
 	free(s->path);
 	free(s->aged);
 	free(s->dfields);
@@ -1181,33 +1238,20 @@ store_purge_maybe(struct store *s, long long now)
 	(void)store_purge(s, now);
 }
 
-/* store_record - remember one qualified inquiry, once per lead id */
-int
-store_record(struct store *s, const struct verdict *v, const char *rcpt,
-	     long long now)
+/* store_record_in - the rows of one qualified inquiry, in c's open write
+ * transaction; nothing when its lead id is known already (a retry or a
+ * second pass of the same message).  0, or -1 (logged) */
+static int
+store_record_in(struct store *s, struct store_conn *c, const struct verdict *v,
+		const char *rcpt, long long now)
 {
-	struct store_conn *c = NULL;
 	sqlite3_stmt *st;
 	char email[STORE_EMAIL_MAX + 1];
 	const char *source;
 	struct buf scores = BUF_INIT;
 	sqlite3_int64 pid = 0, iid;
-	int rc = LM_ESTORE, r;
+	int rc = -1, r;
 
-	if (s == NULL)
-		return LM_ESTORE;
-	if (v == NULL || v->lead_id == NULL || *v->lead_id == '\0') {
-		store_fail(s, "record", "verdict has no lead id");
-		return LM_ESTORE;
-	}
-	if (now == 0)
-		now = (long long)time(NULL);
-	if ((c = store_get(s, "record")) == NULL)
-		goto out;
-	if (store_begin(s, &c) != 0)
-		goto out;
-
-	/* Idempotence: a retry or second pass of the same message is a no-op. */
 	if ((st = store_stmt(s, c, ST_INQ_ID)) == NULL)
 		goto out;
 	store_text(st, 1, v->lead_id);
@@ -1216,8 +1260,6 @@ store_record(struct store *s, const struct verdict *v, const char *rcpt,
 		goto err;
 	sqlite3_reset(st);
 	if (r == SQLITE_ROW) {
-		if (store_commit(s, c) != 0)
-			goto out;
 		rc = 0;
 		goto out;
 	}
@@ -1269,22 +1311,198 @@ store_record(struct store *s, const struct verdict *v, const char *rcpt,
 	iid = sqlite3_last_insert_rowid(c->db);
 	if (store_record_parts(s, c, v, iid) != 0)
 		goto out;
-	if (store_commit(s, c) != 0)
-		goto out;
 	rc = 0;
 	goto out;
 err:
 	store_dberr(s, c, "record");
 out:
+	buf_free(&scores);
+	return rc;
+}
+
+/* store_record_ok - can v be recorded at all?  (logged if not) */
+static int
+store_record_ok(struct store *s, const struct verdict *v)
+{
+	if (v == NULL || v->lead_id == NULL || *v->lead_id == '\0') {
+		store_fail(s, "record", "verdict has no lead id");
+		return 0;
+	}
+	return 1;
+}
+
+/* store_record - remember one qualified inquiry, once per lead id */
+int
+store_record(struct store *s, const struct verdict *v, const char *rcpt,
+	     long long now)
+{
+	struct store_conn *c = NULL;
+	int rc = LM_ESTORE;
+
+	if (s == NULL)
+		return LM_ESTORE;
+	if (!store_record_ok(s, v))
+		return LM_ESTORE;
+	if (now == 0)
+		now = (long long)time(NULL);
+	if ((c = store_get(s, "record")) == NULL)
+		goto out;
+	if (store_begin(s, &c) != 0)
+		goto out;
+	if (store_record_in(s, c, v, rcpt, now) != 0)
+		goto out;
+	if (store_commit(s, c) != 0)
+		goto out;
+	rc = 0;
+out:
 	if (c != NULL && rc != 0)
 		store_rollback(s, c);
 	store_put(s, c);
-	buf_free(&scores);
 	if (rc == 0) {
 		store_ok(s);
 		store_purge_maybe(s, now);
 	}
 	return rc;
+}
+
+/* store_record_all - the jobs of one batch in one transaction: one
+ * commit, where a commit of its own was a quarter of a record's cost */
+static int
+store_record_all(struct store *s, struct store_job *jobs)
+{
+	struct store_conn *c;
+	long long now = 0;
+	int rc = -1;
+
+	if ((c = store_get(s, "record")) == NULL)
+		return -1;
+	if (store_begin(s, &c) != 0)
+		goto out;
+	for (struct store_job *j = jobs; j != NULL; j = j->next) {
+		if (store_record_in(s, c, &j->v, j->rcpt, j->now) != 0)
+			goto out;
+		if (j->now > now)
+			now = j->now;
+	}
+	if (store_commit(s, c) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		store_rollback(s, c);
+	store_put(s, c);
+	if (rc == 0) {
+		store_ok(s);
+		store_purge_maybe(s, now);
+	}
+	return rc;
+}
+
+/* store_record_batch - record and free a batch of jobs: all in one
+ * transaction; if that fails, each in one of its own, so that one bad
+ * job does not lose the others */
+static void
+store_record_batch(struct store *s, struct store_job *jobs)
+{
+	struct store_job *j, *next;
+
+	if (jobs == NULL)
+		return;
+	if (jobs->next == NULL || store_record_all(s, jobs) != 0)
+		for (j = jobs; j != NULL; j = j->next)
+			(void)store_record(s, &j->v, j->rcpt, j->now);
+	for (j = jobs; j != NULL; j = next) {
+		next = j->next;
+		verdict_free(&j->v);
+		free(j->rcpt);
+		free(j);
+	}
+}
+
+/* store_writer - the writer thread: records queued jobs, up to
+ * STORE_BATCH_MAX per transaction, until store_close() stops it with the
+ * queue empty */
+static void *
+store_writer(void *arg)
+{
+	struct store *s = arg;
+	struct store_job *batch, **tail;
+	unsigned n;
+
+	pthread_mutex_lock(&s->qmu);
+	for (;;) {
+		while (s->qhead == NULL && !s->qstop)
+			pthread_cond_wait(&s->qwork, &s->qmu);
+		if (s->qhead == NULL)
+			break;
+		batch = s->qhead;
+		tail = &batch;
+		for (n = 0; *tail != NULL && n < STORE_BATCH_MAX; n++)
+			tail = &(*tail)->next;
+		s->qhead = *tail;
+		*tail = NULL;
+		if (s->qhead == NULL)
+			s->qtail = &s->qhead;
+		s->qlen -= n;
+		s->qbusy = 1;
+		pthread_mutex_unlock(&s->qmu);
+		store_record_batch(s, batch);
+		pthread_mutex_lock(&s->qmu);
+		s->qbusy = 0;
+		if (s->qhead == NULL)
+			pthread_cond_broadcast(&s->qidle);
+	}
+	pthread_mutex_unlock(&s->qmu);
+	return NULL;
+}
+
+/* store_record_async - queue *v for the writer thread and take its
+ * contents (*v is left empty).  Without a writer, or with the queue full,
+ * it is recorded here and now, as store_record() does: the caller waits
+ * rather than anything being dropped. */
+int
+store_record_async(struct store *s, struct verdict *v, const char *rcpt,
+		   long long now)
+{
+	struct store_job *j;
+	int rc;
+
+	if (s == NULL)
+		return LM_ESTORE;
+	if (!store_record_ok(s, v))
+		return LM_ESTORE;
+	if (now == 0)
+		now = (long long)time(NULL);
+	pthread_mutex_lock(&s->qmu);
+	if (!s->qrun || s->qlen >= STORE_QUEUE_MAX) {
+		pthread_mutex_unlock(&s->qmu);
+		rc = store_record(s, v, rcpt, now);
+		verdict_free(v);
+		return rc;
+	}
+	j = lm_xcalloc(1, sizeof(*j));
+	j->v = *v;
+	verdict_init(v);
+	j->rcpt = rcpt ? lm_xstrdup(rcpt) : NULL;
+	j->now = now;
+	*s->qtail = j;
+	s->qtail = &j->next;
+	s->qlen++;
+	pthread_cond_signal(&s->qwork);
+	pthread_mutex_unlock(&s->qmu);
+	return 0;
+}
+
+/* store_flush - wait until every queued inquiry is recorded (or failed) */
+void
+store_flush(struct store *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->qmu);
+	while (s->qhead != NULL || s->qbusy)
+		pthread_cond_wait(&s->qidle, &s->qmu);
+	pthread_mutex_unlock(&s->qmu);
 }
 
 /* store_id_of - the id a one-key statement finds: 0 and *id, LM_ENOTFOUND,
@@ -1324,6 +1542,8 @@ store_feedback(struct store *s, const char *lead_id, int accepted,
 		return LM_ENOTFOUND;
 	if (now == 0)
 		now = (long long)time(NULL);
+	/* the lead may be in the writer's queue still */
+	store_flush(s);
 	if ((c = store_get(s, "feedback")) == NULL)
 		goto out;
 	if (store_begin(s, &c) != 0)

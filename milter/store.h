@@ -14,6 +14,15 @@
  *   store_record   remember a qualified inquiry; idempotent on lead_id, so
  *                  an MTA retry or a second milter pass is recorded once
  *                  (and, being excluded by store_history, is no repeat).
+ *   store_record_async  the same, by a writer thread (opts.async) that
+ *                  records what queued up in one transaction, up to
+ *                  STORE_BATCH_MAX at a time: the caller (the milter,
+ *                  before its reply to the MTA) waits for neither the
+ *                  write lock nor the commit.  With STORE_QUEUE_MAX
+ *                  waiting, the caller records itself.  An inquiry is
+ *                  history for the next one once written: milliseconds.
+ *   store_flush    wait for the queue to be written (store_feedback and
+ *                  store_close do).
  *   store_feedback a sales rep's accepted/rejected for a lead id.
  *   store_forget   erase a person (GDPR Art. 17); store_purge applies the
  *                  retention period (also run by store_record once an hour).
@@ -48,6 +57,8 @@
  *              cannot be opened yet: every call then retries the open.
  * DURABILITY   synchronous=NORMAL in WAL mode: a committed inquiry survives
  *              a crash of leadmilter; a power loss may lose the last few.
+ *              Queued inquiries (store_record_async) are written by
+ *              store_close(); a crash loses them.
  * OWNERSHIP    Strings in struct store_opts are copied.  Facts handed out
  *              by store_history() belong to the struct store_query and stay
  *              valid until store_query_free().  struct store_report and
@@ -69,6 +80,8 @@
 #define STORE_PURGE_INTERVAL	3600	/* store_record runs purge this often */
 #define STORE_POOL_MAX		4	/* connections open at once, normally */
 #define STORE_MAX_FACTS		256	/* facts store_history hands out */
+#define STORE_QUEUE_MAX		1024	/* inquiries queued for the writer */
+#define STORE_BATCH_MAX		64	/* inquiries per writer transaction */
 
 /* Defaults for the comma-separated name lists in struct store_opts. */
 #define STORE_AGED_FIELDS	"timeframe"
@@ -87,6 +100,7 @@ struct store_opts {
 					 * purged; 0: keep */
 	int lazy;			/* open may fail now, retried per call */
 	int no_create;			/* the file must exist (leadctl) */
+	int async;			/* a writer thread for store_record_async */
 	const char *aged_fields;	/* NULL: STORE_AGED_FIELDS */
 	const char *domain_fields;	/* NULL: STORE_DOMAIN_FIELDS */
 	const char *source_field;	/* NULL: STORE_SOURCE_FIELD */
@@ -112,6 +126,9 @@ void store_query_init(struct store_query *q, struct store *s, long long now);
 void store_query_free(struct store_query *q);
 int store_history(void *q, const struct verdict *v, struct engine_history *out);
 
+int store_record_async(struct store *s, struct verdict *v, const char *rcpt,
+		       long long now);
+void store_flush(struct store *s);
 int store_record(struct store *s, const struct verdict *v, const char *rcpt,
 		 long long now);
 int store_feedback(struct store *s, const char *lead_id, int accepted,

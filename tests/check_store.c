@@ -1262,6 +1262,140 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* athr_main - one milter thread of the async test: history, then queue */
+static void *
+athr_main(void *arg)
+{
+	struct thr *t = arg;
+	char email[64], lead[32];
+
+	for (int i = 0; i < PER_THREAD; i++) {
+		struct verdict v;
+		struct store_query q;
+		struct engine_history h;
+
+		snprintf(email, sizeof(email), "p%d@corp%d.example", (t->id * 7 + i) % 50, i % 10);
+		snprintf(lead, sizeof(lead), "L%08x%08x", t->id, i);
+		tv_make(&v, email, lead, i % 3 ? "nurture" : "sales", 8,
+			"company", "Corp", "title", "CTO", "employees", "120", NULL);
+		verdict_add_tag(&v, "sweet-spot");
+		store_query_init(&q, t->s, T0 + i);
+		if (store_history(&q, &v, &h) != 0)
+			t->failures++;
+		if (store_record_async(t->s, &v, "x@example.org", T0 + i) != 0)
+			t->failures++;
+		/* the verdict was taken: nothing left to free */
+		if (v.lead_id != NULL || v.nfields != 0)
+			t->failures++;
+		store_query_free(&q);
+		verdict_free(&v);
+	}
+	return NULL;
+}
+
+/* The writer thread: what threads queue is all recorded, once per lead
+ * id, in batches; feedback finds a lead that was just queued; close
+ * writes what is left. */
+START_TEST(test_async)
+{
+	struct store_opts o;
+	struct store *s;
+	pthread_t tid[THREADS];
+	struct thr t[THREADS];
+	struct verdict v;
+	double t0;
+
+	opts_init(&o);
+	o.busy_timeout_ms = 30000;
+	o.link_domain = 1;
+	o.async = 1;
+	s = open_ok(&o);
+	t0 = now_s();
+	for (int i = 0; i < THREADS; i++) {
+		t[i].s = s;
+		t[i].id = i;
+		t[i].failures = 0;
+		ck_assert_int_eq(pthread_create(&tid[i], NULL, athr_main, &t[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(tid[i], NULL);
+		ck_assert_msg(t[i].failures == 0, "thread %d: %d failures", i, t[i].failures);
+	}
+	store_flush(s);
+	printf("store async: %d threads x %d (history + queue) written in %.2f s: %.0f inquiries/s\n",
+	       THREADS, PER_THREAD, now_s() - t0, THREADS * PER_THREAD / (now_s() - t0));
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry"), THREADS * PER_THREAD);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM fact"), 3 * THREADS * PER_THREAD);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM tag"), THREADS * PER_THREAD);
+
+	/* queued, then feedback at once: store_feedback waits for the queue */
+	tv_make(&v, "fb@acme.example", "L00000000feedbac", "sales", 9, NULL);
+	ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0), 0);
+	ck_assert_int_eq(store_feedback(s, "L00000000feedbac", 1, "fit", "rep", T0 + 60), 0);
+	/* a retry of a queued lead is recorded once */
+	for (int i = 0; i < 3; i++) {
+		tv_make(&v, "re@acme.example", "L000000000retry0", "sales", 9, NULL);
+		ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0 + i), 0);
+	}
+	/* no lead id: refused at once, as store_record does */
+	tv_make(&v, "no@acme.example", "", "sales", 9, NULL);
+	ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0), LM_ESTORE);
+	verdict_free(&v);
+	store_close(s);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry"), THREADS * PER_THREAD + 2);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry WHERE lead_id = 'L000000000retry0'"), 1);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM feedback"), 1);
+}
+END_TEST
+
+/* Without the writer thread (opts.async unset), store_record_async
+ * records in the caller; the writer's failures are counted and logged
+ * as the caller's are, and it goes on once the store works again. */
+START_TEST(test_async_fault)
+{
+	struct store_opts o;
+	struct store *s;
+	struct store_stats st;
+	struct verdict v;
+	sqlite3 *holder = NULL;
+	char lead[32];
+
+	opts_init(&o);
+	s = open_ok(&o);
+	tv_make(&v, "ann@acme.example", "L0000000000000001", "sales", 9, NULL);
+	ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0), 0);
+	ck_assert_ptr_null(v.lead_id);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry"), 1);
+	store_close(s);
+
+	o.async = 1;
+	o.busy_timeout_ms = 100;
+	s = open_ok(&o);
+	ck_assert_int_eq(sqlite3_open(dbpath, &holder), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(holder, "BEGIN IMMEDIATE;"
+				      "INSERT INTO rule (name) VALUES ('held')", NULL, NULL, NULL), SQLITE_OK);
+	for (int i = 0; i < 5; i++) {
+		snprintf(lead, sizeof(lead), "L10000000000000%d", i);
+		tv_make(&v, "bob@acme.example", lead, "sales", 9, NULL);
+		/* queued: the caller does not wait for the lock */
+		ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0 + i), 0);
+	}
+	store_flush(s);
+	store_stats_get(s, &st);
+	ck_assert_uint_ge(st.failures, 1);
+	ck_assert_int_eq(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(holder);
+	for (int i = 0; i < 5; i++) {
+		snprintf(lead, sizeof(lead), "L20000000000000%d", i);
+		tv_make(&v, "bob@acme.example", lead, "sales", 9, NULL);
+		ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0 + i), 0);
+	}
+	store_close(s);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry WHERE lead_id LIKE 'L1%'"), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry WHERE lead_id LIKE 'L2%'"), 5);
+}
+END_TEST
+
 START_TEST(test_bench)
 {
 	static const char *const sources[] = { "web-form", "webinar", "whitepaper", "trade-show" };
@@ -1527,6 +1661,7 @@ suite_store(void)
 	tcase_add_test(tc, test_fault_readonly);
 	tcase_add_test(tc, test_fault_locked);
 	tcase_add_test(tc, test_fault_missing);
+	tcase_add_test(tc, test_async_fault);
 	tcase_add_test(tc, test_fault_full_rlimit);
 	tcase_add_test(tc, test_fault_full_tmpfs);
 	suite_add_tcase(su, tc);
@@ -1535,6 +1670,7 @@ suite_store(void)
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_async);
 	tcase_add_test(tc, test_bench);
 	suite_add_tcase(su, tc);
 
