@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -241,6 +242,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: nullmilter [-D] [-N] -p socket\n");
 		return 2;
 	}
+	/* a unix socket the MTA's unprivileged processes can connect to, as
+	 * leadmilter's with "UMask 000" */
+	umask(000);
 	if (smfi_setconn(sock) != MI_SUCCESS || smfi_register(nullmilter_desc) != MI_SUCCESS ||
 	    smfi_opensocket(1) != MI_SUCCESS) {
 		fprintf(stderr, "nullmilter: cannot open %s\n", sock);

@@ -13,6 +13,7 @@ by how much.  The same report goes to stdout and, with --markdown, to FILE
 exit status is 0 whatever they say.
 """
 import argparse
+import os
 import statistics
 import sys
 
@@ -42,6 +43,7 @@ FIGURES = {
     "cpu_max_us": "max CPU time per message", "errors": "errors",
     "peak_rss_kb": "peak RSS of the process (messages included)",
     "set_kb": "message set in memory", "rules_load_ms": "rules load (PCRE2 JIT + Hyperscan)",
+    "machine_cpu_us": "CPU time per message, whole machine (Postfix, clients, milter)",
     "vmhwm_kb": "peak RSS (VmHWM)", "daemon_cpu_us": "the daemon's CPU time per message", "start_rss_kb": "RSS when idle after start",
     "anon_kb": "private (anonymous) RSS at the end", "file_kb": "file-backed RSS at the end "
     "(shared libraries)",
@@ -283,6 +285,21 @@ def main():
           m("postfix.null_unix.msgs_s"))
     ratio("Postfix: do-nothing milter inet with TCP_NODELAY / without",
           m("postfix.null_inet_nd.msgs_s"), m("postfix.null_inet.msgs_s"))
+    # Where the machine is busy throughout (CPU time per message x
+    # messages/s = the CPU count), throughput is CPU time: the ratio of
+    # CPU per message predicts the throughput ratio.
+    ratio("Postfix, unix: machine CPU per message with the do-nothing milter / with "
+          "leadmilter (the throughput ratio if the CPUs are the limit)",
+          m("postfix.null_unix.machine_cpu_us"), m("postfix.lm_unix.machine_cpu_us"))
+    lmc, nc = m("postfix.lm_unix.daemon_cpu_us"), m("postfix.null_unix.daemon_cpu_us")
+    if lmc and nc:
+        r.out("- Postfix, unix: the milter's own CPU per message: leadmilter %s, "
+              "do-nothing milter %s" % (fmt(lmc, "us"), fmt(nc, "us")))
+    for name in ("null_unix", "lm_unix"):
+        cpu, rate = m("postfix.%s.machine_cpu_us" % name), m("postfix.%s.msgs_s" % name)
+        if cpu and rate:
+            r.out("- Postfix, %s: CPUs busy, about: %.2f of %d" %
+                  (LABELS["postfix." + name], cpu * rate / 1e6, os.cpu_count() or 0))
     for n in ("400", "1600"):
         ratio("rules: cost of %s rules / cost of 100" % n, m("rules.100.1core.cpu_msgs_s"),
               m("rules.%s.1core.cpu_msgs_s" % n))
