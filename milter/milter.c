@@ -89,6 +89,7 @@ struct milter_conn {
 	struct engine_ctx *ectx;
 	int can_skip;			/* the MTA understands SMFIS_SKIP */
 	int nr_hdr;			/* no reply to headers (SMFIP_NR_HDR) */
+	int nr_eoh;			/* none to end of headers (SMFIP_NR_EOH) */
 	int nr_env;			/* none to connect, MAIL, RCPT (SMFIP_NR_*) */
 	char deferred[200];		/* a failure met where no reply goes: DATA's */
 	struct milter_msg m;
@@ -328,6 +329,7 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	if (c != NULL) {
 		c->can_skip = (f1 & SMFIP_SKIP) != 0;
 		c->nr_hdr = (f1 & SMFIP_NR_HDR) != 0;
+		c->nr_eoh = (f1 & SMFIP_NR_EOH) != 0;
 		c->nr_env = (f1 & MILTER_NR_ENV) == MILTER_NR_ENV;
 	}
 	if ((f0 & MILTER_ACTIONS) != MILTER_ACTIONS)
@@ -335,11 +337,15 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 			 f0, (unsigned long)MILTER_ACTIONS);
 	*pf0 = f0 & MILTER_ACTIONS;
 	/* Replies cost a round trip each: none to HELO (we have no callback)
-	 * and none to each header, where we only copy; EOH and EOM act on
-	 * anything that went wrong while reading headers.  None to connect,
-	 * MAIL and RCPT either, which only take notes: a failure there waits
-	 * for DATA's reply (c->deferred), before any of the message is sent. */
-	*pf1 = f1 & (SMFIP_SKIP | SMFIP_NOHELO | (c != NULL ? SMFIP_NR_HDR : 0) |
+	 * and none to each header or the end of headers, where we only copy;
+	 * EOM acts on anything that went wrong while reading headers.  None
+	 * to connect, MAIL and RCPT either, which only take notes: a failure
+	 * there waits for DATA's reply (c->deferred), before any of the
+	 * message is sent.  DATA has its reply: it accepts a message with no
+	 * inquiry recipient before its headers and body are sent.  Body
+	 * chunks have theirs: SMFIS_SKIP ends one over MaxScanSize. */
+	*pf1 = f1 & (SMFIP_SKIP | SMFIP_NOHELO |
+	    (c != NULL ? SMFIP_NR_HDR | SMFIP_NR_EOH : 0) |
 	    (c != NULL && c->nr_env ? MILTER_NR_ENV : 0));
 	*pf2 = *pf3 = 0;
 	return SMFIS_CONTINUE;
@@ -549,22 +555,28 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 	return SMFIS_NOREPLY;
 }
 
-/* milter_eoh - end the header block */
+/* milter_eoh - end the header block; with SMFIP_NR_EOH the MTA waits
+ * for no reply, and what is wrong here is EOM's to answer (no state, or
+ * a message not ours, which DATA accepted already unless the MTA has no
+ * DATA step) */
 static sfsistat
 milter_eoh(SMFICTX *ctx)
 {
 	struct milter_conn *c = smfi_getpriv(ctx);
 	struct milter_msg *m;
 
-	if (c == NULL || c->m.conf == NULL)
+	if (c == NULL || c->m.conf == NULL) {
+		if (c != NULL && c->nr_eoh)
+			return SMFIS_NOREPLY;
 		return milter_fail(ctx, c ? &c->m : NULL, "eoh: no message state");
+	}
 	m = &c->m;
 	if (!milter_ours(m))
-		return milter_not_inquiry(ctx, m, "EOH");
+		return c->nr_eoh ? SMFIS_NOREPLY : milter_not_inquiry(ctx, m, "EOH");
 	milter_read_qid(ctx, m);
 	milter_append(m, "\r\n", 2);
 	m->hdrlen = m->raw.len;
-	return SMFIS_CONTINUE;
+	return c->nr_eoh ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* milter_body - buffer a body chunk up to MaxScanSize */
