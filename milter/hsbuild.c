@@ -78,7 +78,7 @@ static void __attribute__((noreturn))
 hsbuild_child(int fd, const char *const *expr, const unsigned *flags,
 	      const unsigned *ids, const size_t *lens, unsigned n)
 {
-	struct hsbuild_hdr hdr = { 0 };
+	struct hsbuild_hdr hdr;
 	struct lm_err err;
 	hs_database_t *db = NULL;
 	char *bytes = NULL;
@@ -93,6 +93,7 @@ hsbuild_child(int fd, const char *const *expr, const unsigned *flags,
 	sigprocmask(SIG_UNBLOCK, &alrm, NULL);
 	alarm(HSBUILD_TIMEOUT);
 
+	memset(&hdr, 0, sizeof(hdr));	/* its padding goes down the pipe too */
 	lm_err_clear(&err);
 	if (hsbuild_compile(expr, flags, ids, lens, n, &db, &err) == 0) {
 		if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
