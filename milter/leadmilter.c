@@ -431,7 +431,12 @@ main(int argc, char **argv)
 	/* glibc gives each worker thread its own malloc arena (up to 8 per
 	 * core); libmilter runs a thread per connection, so under load the
 	 * arenas, not the data, made most of the resident size.  Two keep
-	 * contention low and RSS near the idle size. */
+	 * contention low and RSS near the idle size.  Peak RSS after 3000
+	 * messages on 8 connections (2 cores, built-in rules, a store):
+	 * glibc's default 28.5 MB, 4 arenas 24.6, 2 arenas 23.3, 1 arena
+	 * 22.8 but about 10% fewer messages/s.  M_MMAP_THRESHOLD 64K and
+	 * M_TRIM_THRESHOLD 128K lowered the RSS left after the load, not
+	 * the peak, and made the daemon slower. */
 	mallopt(M_ARENA_MAX, 2);
 	while ((ch = getopt(argc, argv, "c:fnp:P:r:u:vV")) != -1) {
 		switch (ch) {

@@ -27,6 +27,7 @@
 #endif
 
 #include "buf.h"
+#include "hsbuild.h"
 #include "log.h"
 #include "prefilter.h"
 #include "rules_int.h"
@@ -1691,7 +1692,7 @@ rules_prefilter(struct ruleset *rs)
 	size_t *nlits = lm_xcalloc(rs->nrules + 1, sizeof(*nlits));
 	struct rules_lit *tab = NULL;
 	hs_database_t *db = NULL;
-	hs_compile_error_t *cerr = NULL;
+	struct lm_err cerr;
 
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rules_rule *r = &rs->rules[i];
@@ -1731,13 +1732,11 @@ rules_prefilter(struct ruleset *rs)
 				}
 		}
 	}
-	if (n > 0 && hs_compile_lit_multi(expr, flags, ids, lens, (unsigned)n, HS_MODE_BLOCK,
-	    NULL, &db, &cerr) != HS_SUCCESS) {
-		log_warn("rules: Hyperscan prefilter unavailable, every rule runs: %s",
-		    cerr ? cerr->message : "unknown error");
-		hs_free_compile_error(cerr);
-		db = NULL;
-	}
+	/* in a child: the daemon never holds the compiler's memory peak */
+	if (n > 0 && hsbuild_literals(expr, flags, ids, lens, (unsigned)n,
+	    getenv("LEADMILTER_HS_INPROCESS") ? HSBUILD_INPROCESS : HSBUILD_CHILD,
+	    &db, &cerr) != 0)
+		log_warn("rules: Hyperscan prefilter unavailable, every rule runs: %s", cerr.msg);
 	if (db) {
 		rs->hs_db = db;
 		rs->lits = tab;

@@ -6,7 +6,14 @@
 #include <strings.h>
 #include <unistd.h>
 
+#ifdef HAVE_HYPERSCAN
+#include <hs.h>
+#endif
+
 #include "check_suites.h"
+#ifdef HAVE_HYPERSCAN
+#include "hsbuild.h"
+#endif
 #include "prefilter.h"
 #include "rules.h"
 #include "rules_int.h"
@@ -452,6 +459,145 @@ START_TEST(test_prefilter_within)
 }
 END_TEST
 
+#ifdef HAVE_HYPERSCAN
+static const char *const hsb_expr[] = { "budget", "proposal", "quote", "RFP" };
+static const unsigned hsb_flags[] = { HS_FLAG_CASELESS, HS_FLAG_CASELESS, HS_FLAG_CASELESS, 0 };
+static const unsigned hsb_ids[] = { 0, 1, 2, 3 };
+static const size_t hsb_lens[] = { 6, 8, 5, 3 };
+
+/* hsb_same_db - the two databases serialise to the same bytes */
+static void
+hsb_same_db(const hs_database_t *a, const hs_database_t *b)
+{
+	char *sa = NULL, *sb = NULL;
+	size_t la = 0, lb = 0;
+
+	ck_assert_int_eq(hs_serialize_database(a, &sa, &la), HS_SUCCESS);
+	ck_assert_int_eq(hs_serialize_database(b, &sb, &lb), HS_SUCCESS);
+	ck_assert_msg(la == lb && memcmp(sa, sb, la) == 0,
+	    "got a database of %zu bytes from the child, want the %zu bytes compiled here", la, lb);
+	free(sa);
+	free(sb);
+}
+
+/* hsb_hit - scan callback: append "id@to " */
+static int
+hsb_hit(unsigned int id, unsigned long long from, unsigned long long to,
+	unsigned int fl, void *ctx)
+{
+	(void)from;
+	(void)fl;
+	buf_printf(ctx, "%u@%llu ", id, to);
+	return 0;
+}
+
+/* hsb_scan - what db finds in text, as "id@to ..." */
+static void
+hsb_scan(const hs_database_t *db, const char *text, struct buf *out)
+{
+	hs_scratch_t *scratch = NULL;
+
+	ck_assert_int_eq(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
+	ck_assert_int_eq(hs_scan(db, text, (unsigned)strlen(text), 0, scratch, hsb_hit, out),
+	    HS_SUCCESS);
+	hs_free_scratch(scratch);
+}
+
+/* the database a child compiled is the one compiled in-process */
+START_TEST(test_hsbuild_same)
+{
+	const char *text = "A Quote or a PROPOSAL for the RFP (rfp), within budget.";
+	struct hs_database *child = NULL, *here = NULL;
+	struct buf hc = BUF_INIT, hh = BUF_INIT;
+	struct lm_err err;
+
+	ck_assert_int_eq(hsbuild_literals(hsb_expr, hsb_flags, hsb_ids, hsb_lens, 4,
+	    HSBUILD_CHILD, &child, &err), 0);
+	ck_assert_int_eq(hsbuild_literals(hsb_expr, hsb_flags, hsb_ids, hsb_lens, 4,
+	    HSBUILD_INPROCESS, &here, &err), 0);
+	ck_assert_ptr_nonnull(child);
+	ck_assert_ptr_nonnull(here);
+	hsb_same_db(child, here);
+	hsb_scan(child, text, &hc);
+	hsb_scan(here, text, &hh);
+	ck_assert_str_eq(buf_str(&hc), "2@7 1@21 3@33 0@54 ");
+	ck_assert_str_eq(buf_str(&hc), buf_str(&hh));
+	buf_free(&hc);
+	buf_free(&hh);
+	hs_free_database(child);
+	hs_free_database(here);
+}
+END_TEST
+
+/* the compiler's error comes back from the child word for word */
+START_TEST(test_hsbuild_error)
+{
+	const char *const expr[] = { "budget", "quote" };
+	const unsigned flags[] = { HS_FLAG_CASELESS, HS_FLAG_DOTALL }, ids[] = { 0, 1 };
+	const size_t lens[] = { 6, 5 };
+	struct hs_database *db = (struct hs_database *)&db;
+	struct lm_err child, here;
+
+	ck_assert_msg(hsbuild_literals(expr, flags, ids, lens, 2, HSBUILD_CHILD, &db, &child) ==
+	    LM_ESYNTAX, "child: %s", child.msg);
+	ck_assert_ptr_null(db);
+	ck_assert_int_eq(hsbuild_literals(expr, flags, ids, lens, 2, HSBUILD_INPROCESS, &db, &here),
+	    LM_ESYNTAX);
+	ck_assert_ptr_null(db);
+	ck_assert_msg(strstr(here.msg, "literal") != NULL, "got \"%s\", want the compiler's "
+	    "message about literal flags", here.msg);
+	ck_assert_str_eq(child.msg, here.msg);
+}
+END_TEST
+
+/* a compiler that crashes (this Hyperscan does on an empty literal) takes
+ * the child with it, not the caller */
+START_TEST(test_hsbuild_crash)
+{
+	const char *const expr[] = { "budget", "" };
+	const unsigned flags[] = { 0, 0 }, ids[] = { 0, 1 };
+	const size_t lens[] = { 6, 0 };
+	struct hs_database *db = (struct hs_database *)&db;
+	struct lm_err err;
+	const char *pre = getenv("LD_PRELOAD");
+	int rc;
+
+	/* valgrind and ASan would report the child's crash as an error */
+#ifdef __SANITIZE_ADDRESS__
+	return;
+#endif
+	if (pre && strstr(pre, "vgpreload"))
+		return;
+	rc = hsbuild_literals(expr, flags, ids, lens, 2, HSBUILD_CHILD, &db, &err);
+	ck_assert_msg(rc == LM_EINTERNAL || rc == LM_ESYNTAX, "got %d (%s), want an error", rc,
+	    err.msg);
+	ck_assert_ptr_null(db);
+	ck_assert_msg(err.msg[0] != '\0', "no message");
+}
+END_TEST
+
+/* the built-in rules: the daemon's database is the in-process one */
+START_TEST(test_hsbuild_builtin)
+{
+	struct ruleset *child = NULL, *here = NULL;
+	struct lm_err err;
+
+	unsetenv("LEADMILTER_HS_INPROCESS");
+	ck_assert_msg(rules_load(NULL, &child, &err) == 0, "built-in rules: %s", err.msg);
+	setenv("LEADMILTER_HS_INPROCESS", "1", 1);
+	ck_assert_msg(rules_load(NULL, &here, &err) == 0, "built-in rules: %s", err.msg);
+	unsetenv("LEADMILTER_HS_INPROCESS");
+	ck_assert_ptr_nonnull(child->hs_db);
+	ck_assert_ptr_nonnull(here->hs_db);
+	ck_assert_uint_eq(child->nprefiltered, here->nprefiltered);
+	ck_assert_uint_eq(child->nlits, here->nlits);
+	hsb_same_db(child->hs_db, here->hs_db);
+	rules_unref(child);
+	rules_unref(here);
+}
+END_TEST
+#endif
+
 Suite *
 suite_rules(void)
 {
@@ -471,5 +617,13 @@ suite_rules(void)
 	tcase_add_loop_test(tc, test_prefilter_start, 0, (int)(sizeof(pfs) / sizeof(pfs[0])));
 	tcase_add_test(tc, test_prefilter_within);
 	suite_add_tcase(s, tc);
+#ifdef HAVE_HYPERSCAN
+	tc = tcase_create("hsbuild");
+	tcase_add_test(tc, test_hsbuild_same);
+	tcase_add_test(tc, test_hsbuild_error);
+	tcase_add_test(tc, test_hsbuild_crash);
+	tcase_add_test(tc, test_hsbuild_builtin);
+	suite_add_tcase(s, tc);
+#endif
 	return s;
 }
