@@ -714,12 +714,99 @@ rules_expand(struct rules_loader *ld, const char *file, const struct rules_tok *
 	return 0;
 }
 
+/*
+ * rules_compact - the pattern for PCRE2, where a big list used more than
+ * once in it is written once: each use becomes a subroutine call
+ * "(?&_lmN)" and the list a group "(?<_lmN>...)" in a "(?(DEFINE)...)"
+ * at the end.  The JIT writes a list's code once instead of at each use:
+ * the title rules use three lists three times each, and their code was
+ * most of the 4 MB of JIT code of the default rules.  Matches are the
+ * same: since PCRE2 10.30 a subroutine call backtracks as the group
+ * would, and the lists hold no capture.  The definitions come after
+ * every group of the rule, so its group numbers stay as written; *ndef
+ * says how many were added.  Options are those at the end of the
+ * pattern, so a pattern that sets options inline ("(?i)", "(?-i:...)")
+ * is left alone; and the prefilter reads the expanded source (xsrc),
+ * which it understands.  0 and *ndef = 0: nothing to compact.
+ */
+#define RULES_COMPACT_MIN	256	/* bytes of a list worth a call */
+
+static int
+rules_compact(struct rules_loader *ld, const struct rules_tok *t, struct buf *out,
+	      uint32_t *ndef)
+{
+	const char *s;
+	int *uses, li, want = 0;
+	size_t nl = ld->rs->nlists;
+
+	*ndef = 0;
+	buf_reset(out);
+	if (nl == 0 || getenv("LEADMILTER_NO_COMPACT") != NULL)
+		return 0;
+	/* inline options would not reach the definitions */
+	for (s = t->s; (s = strstr(s, "(?")) != NULL; s += 2)
+		if (s[2] != '\0' && strchr("imnsxJU^-", s[2]) != NULL)
+			return 0;
+	uses = lm_xcalloc(nl, sizeof(*uses));
+	for (s = t->s; *s; s++) {
+		const char *e;
+		char name[128];
+
+		if (s[0] == '\\' && s[1]) {
+			s++;
+			continue;
+		}
+		if (s[0] != '%' || s[1] != '{' || (e = strchr(s, '}')) == NULL)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(e - s - 2), s + 2);
+		if ((li = rules_list_index(ld->rs, name)) >= 0
+		    && strlen(ld->rs->lists[li].alt) >= RULES_COMPACT_MIN
+		    && ++uses[li] == 2)
+			want++;
+		s = e;
+	}
+	if (want == 0) {
+		free(uses);
+		return 0;
+	}
+	for (s = t->s; *s; ) {
+		const char *e;
+		char name[128];
+
+		if (s[0] == '\\' && s[1]) {
+			buf_append(out, s, 2);
+			s += 2;
+			continue;
+		}
+		if (s[0] == '%' && s[1] == '{' && (e = strchr(s, '}')) != NULL) {
+			snprintf(name, sizeof(name), "%.*s", (int)(e - s - 2), s + 2);
+			li = rules_list_index(ld->rs, name);
+			if (li >= 0 && uses[li] >= 2)
+				buf_printf(out, "(?&_lm%d)", li);
+			else if (li >= 0)
+				buf_puts(out, ld->rs->lists[li].alt);
+			s = e + 1;
+			continue;
+		}
+		buf_putc(out, *s++);
+	}
+	buf_puts(out, "(?(DEFINE)");
+	for (size_t i = 0; i < nl; i++)
+		if (uses[i] >= 2) {
+			buf_printf(out, "(?<_lm%zu>%s)", i, ld->rs->lists[i].alt);
+			(*ndef)++;
+		}
+	buf_putc(out, ')');
+	free(uses);
+	return 0;
+}
+
 /* rules_pattern - expand, compile, JIT and check one pattern token */
 static int
 rules_pattern(struct rules_loader *ld, const char *file, const struct rules_tok *t,
-	      pcre2_code **out, char **xsrc)
+	      pcre2_code **out, char **xsrc, uint32_t *ndef)
 {
-	struct buf src = BUF_INIT;
+	struct buf src = BUF_INIT, csrc = BUF_INIT;
 	int ec, rc;
 	PCRE2_SIZE off;
 	pcre2_code *re;
@@ -728,7 +815,13 @@ rules_pattern(struct rules_loader *ld, const char *file, const struct rules_tok 
 	if ((rc = rules_expand(ld, file, t, &src)) != 0)
 		goto out;
 	/* the engine bounds where a prefiltered rule may start (prefilter.h) */
-	re = rules_compile(buf_str(&src), t->flags, PCRE2_USE_OFFSET_LIMIT, &ec, &off);
+	re = NULL;
+	if (rules_compact(ld, t, &csrc, ndef) == 0 && *ndef > 0
+	    && (re = rules_compile(buf_str(&csrc), t->flags, PCRE2_USE_OFFSET_LIMIT, &ec,
+				   &off)) == NULL)
+		*ndef = 0;	/* the expanded form says what is wrong */
+	if (re == NULL)
+		re = rules_compile(buf_str(&src), t->flags, PCRE2_USE_OFFSET_LIMIT, &ec, &off);
 	if (re == NULL) {
 		struct rules_tok at = *t;
 
@@ -748,6 +841,14 @@ rules_pattern(struct rules_loader *ld, const char *file, const struct rules_tok 
 		goto out;
 	}
 	pcre2_pattern_info(re, PCRE2_INFO_MINLENGTH, &minlen);
+	if (minlen == 0 && *ndef > 0) {
+		/* PCRE2 does not follow the calls: ask the expanded form */
+		pcre2_code *x = rules_compile(buf_str(&src), t->flags, 0, &ec, &off);
+
+		if (x != NULL)
+			pcre2_pattern_info(x, PCRE2_INFO_MINLENGTH, &minlen);
+		pcre2_code_free(x);
+	}
 	if (minlen == 0) {
 		pcre2_code_free(re);
 		rc = rules_fail(ld, file, t, 0, "pattern can match the empty string");
@@ -761,6 +862,7 @@ rules_pattern(struct rules_loader *ld, const char *file, const struct rules_tok 
 	rc = 0;
 out:
 	buf_free(&src);
+	buf_free(&csrc);
 	return rc;
 }
 
@@ -1208,6 +1310,7 @@ rules_stmt_rule(struct rules_loader *ld, const char *file, struct rules_stmt *st
 {
 	struct ruleset *rs = ld->rs;
 	struct rules_rule r = { 0 };
+	uint32_t ndef = 0;
 	int rc;
 
 	if (st->ntok < 5 || st->tok[3].flags == NULL)
@@ -1245,7 +1348,7 @@ rules_stmt_rule(struct rules_loader *ld, const char *file, struct rules_stmt *st
 	rc = rules_parse_actions(ld, file, st, 4, 0, &r.acts, &r.nacts);
 	if (rc != 0)
 		return rc;
-	rc = rules_pattern(ld, file, &st->tok[3], &r.re, &r.xsrc);
+	rc = rules_pattern(ld, file, &st->tok[3], &r.re, &r.xsrc, &ndef);
 	if (rc != 0) {
 		rules_acts_free(r.acts, r.nacts);
 		return rc;
@@ -1273,7 +1376,8 @@ rules_stmt_rule(struct rules_loader *ld, const char *file, struct rules_stmt *st
 					*p = '_';
 			n = pcre2_substring_number_from_name(r.re, (PCRE2_SPTR)gname);
 			pcre2_pattern_info(r.re, PCRE2_INFO_CAPTURECOUNT, &ncap);
-			a->group = n > 0 ? n : ncap >= 1 ? 1 : 0;
+			/* not counting the groups rules_compact() added */
+			a->group = n > 0 ? n : ncap - ndef >= 1 ? 1 : 0;
 		}
 	}
 	{
@@ -1441,6 +1545,7 @@ rules_stmt_marker(struct rules_loader *ld, const char *file, struct rules_stmt *
 {
 	struct ruleset *rs = ld->rs;
 	pcre2_code *re;
+	uint32_t ndef;
 	int rc;
 
 	if (st->ntok != 3 || st->tok[2].flags == NULL)
@@ -1448,7 +1553,7 @@ rules_stmt_marker(struct rules_loader *ld, const char *file, struct rules_stmt *
 	if (strcmp(st->tok[1].s, "signoff") != 0 && strcmp(st->tok[1].s, "quote") != 0)
 		return rules_fail(ld, file, &st->tok[1], 0,
 		    "unknown marker \"%s\" (signoff or quote)", st->tok[1].s);
-	if ((rc = rules_pattern(ld, file, &st->tok[2], &re, NULL)) != 0)
+	if ((rc = rules_pattern(ld, file, &st->tok[2], &re, NULL, &ndef)) != 0)
 		return rc;
 	if (st->tok[1].s[0] == 's') {
 		rs->signoff = rules_grow(rs->signoff, rs->nsignoff, sizeof(*rs->signoff));

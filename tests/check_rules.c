@@ -184,6 +184,94 @@ START_TEST(test_rules_list_groups)
 }
 END_TEST
 
+/* match - does re match subject?  Start and end of the match in *so, *eo */
+static int
+match(const pcre2_code *re, const char *subject, size_t *so, size_t *eo)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int rc = pcre2_match(re, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, NULL);
+
+	if (rc > 0) {
+		*so = pcre2_get_ovector_pointer(md)[0];
+		*eo = pcre2_get_ovector_pointer(md)[1];
+	}
+	pcre2_match_data_free(md);
+	return rc > 0;
+}
+
+/* a big list used twice in a pattern is written once (rules_compact):
+ * a subroutine call at each use, the same matches, the rule's own group
+ * numbers kept; not where the pattern sets options inline, nor for a list
+ * used once */
+START_TEST(test_rules_compact)
+{
+	static const char *const subj[] = {
+		"we are the head of sales and the chief operating officer",
+		"I am the chief officer8 and officer12 here",
+		"nothing here, officer", "CHIEF OFFICER31 OFFICER7 ok",
+	};
+	struct ruleset *rs, *flat;
+	struct lm_err err;
+	struct buf list = BUF_INIT;
+	char got[800];
+	const char *text;
+	uint32_t ncap;
+	size_t js, jflat;
+	int rc;
+
+	for (int i = 0; i < 40; i++)
+		buf_printf(&list, "officer%d\n", i);
+	buf_puts(&list, "chief operating officer\nhead of sales\nchief\n");
+	write_file("big.list", buf_str(&list));
+	buf_free(&list);
+	text = PREAMBLE "list big big.list\nfield role text\n"
+	    "rule twice body /\\b%{big}\\b.*?\\b%{big}\\b/ set role\n"
+	    "rule named body /(?<role>%{big})\\s+and\\s+(?!%{big}\\b)\\w+/ set role\n"
+	    "rule once body /\\b%{big}\\b/ tag t\n"
+	    "rule inline body /(?-i:CHIEF)\\s+%{big}\\s+%{big}/ tag t\n";
+	rc = load_text(text, &rs, &err);
+	ck_assert_msg(rc == 0, "load failed: %s", lm_err_format(&err, got, sizeof(got)));
+	setenv("LEADMILTER_NO_COMPACT", "1", 1);
+	rc = load_text(text, &flat, &err);
+	unsetenv("LEADMILTER_NO_COMPACT");
+	ck_assert_msg(rc == 0, "load failed: %s", lm_err_format(&err, got, sizeof(got)));
+	ck_assert_uint_eq(rs->nrules, 4);
+	/* twice: one definition, yet SET takes the whole match as written */
+	pcre2_pattern_info(rs->rules[0].re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+	ck_assert_uint_eq(ncap, 1);
+	ck_assert_int_eq(rs->rules[0].acts[0].group, 0);
+	/* named: its group stays group 1 */
+	pcre2_pattern_info(rs->rules[1].re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+	ck_assert_uint_eq(ncap, 2);
+	ck_assert_int_eq(rs->rules[1].acts[0].group, 1);
+	/* once and inline options: as written */
+	pcre2_pattern_info(rs->rules[2].re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+	ck_assert_uint_eq(ncap, 0);
+	pcre2_pattern_info(rs->rules[3].re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+	ck_assert_uint_eq(ncap, 0);
+	/* smaller code, where the JIT is there */
+	if (pcre2_pattern_info(rs->rules[0].re, PCRE2_INFO_JITSIZE, &js) == 0 && js > 0) {
+		pcre2_pattern_info(flat->rules[0].re, PCRE2_INFO_JITSIZE, &jflat);
+		ck_assert_msg(js < jflat, "JIT code %zu bytes, written out %zu", js, jflat);
+	}
+	/* the expanded source, for the prefilter, is unchanged */
+	ck_assert_str_eq(rs->rules[0].xsrc, flat->rules[0].xsrc);
+	for (size_t r = 0; r < rs->nrules; r++)
+		for (size_t i = 0; i < sizeof(subj) / sizeof(subj[0]); i++) {
+			size_t so = 0, eo = 0, fso = 0, feo = 0;
+			int m = match(rs->rules[r].re, subj[i], &so, &eo);
+			int fm = match(flat->rules[r].re, subj[i], &fso, &feo);
+
+			ck_assert_msg(m == fm && so == fso && eo == feo,
+			    "rule %zu on \"%s\": %d %zu-%zu, written out %d %zu-%zu",
+			    r, subj[i], m, so, eo, fm, fso, feo);
+		}
+	ck_assert(match(rs->rules[0].re, subj[0], &js, &jflat));
+	rules_unref(rs);
+	rules_unref(flat);
+}
+END_TEST
+
 START_TEST(test_rules_incomplete)
 {
 	struct ruleset *rs;
@@ -609,6 +697,7 @@ suite_rules(void)
 	tcase_add_test(tc, test_rules_good);
 	tcase_add_test(tc, test_rules_incomplete);
 	tcase_add_test(tc, test_rules_list_groups);
+	tcase_add_test(tc, test_rules_compact);
 	tcase_add_test(tc, test_rules_builtin);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("prefilter");
