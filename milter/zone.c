@@ -353,7 +353,9 @@ zone_is_signoff(const char *s, size_t n, int *strong)
 	if (zone_prefix_in(s, n, zone_signoff_prefixes))
 		return 1;
 	for (w = zone_signoffs; *w; w++) {
-		if ((k = zone_prefix(s, n, *w)) == 0)
+		/* the lists are lower case: most fail on the first letter */
+		if (n == 0 || zone_lower((unsigned char)s[0]) != (unsigned char)**w
+		    || (k = zone_prefix(s, n, *w)) == 0)
 			continue;
 		r = s + k;
 		rn = n - k;
@@ -640,7 +642,8 @@ zone_find_signature(struct zone_ctx *c)
 
 		if (l->cls == ZONE_C_QUOTE || zone_is_sigsep(l))
 			continue;
-		l->prose_after = zone_is_prose(l) || c->l[i + 1].prose_after;
+		/* zone_is_prose() only when no later line is prose */
+		l->prose_after = c->l[i + 1].prose_after || zone_is_prose(l);
 		l->lines_after = (l->tlen > 0) + c->l[i + 1].lines_after;
 	}
 	for (i = 0; i < c->n; i++) {
@@ -679,6 +682,19 @@ zone_find_signature(struct zone_ctx *c)
 		c->l[i].cls = ZONE_C_SIG;
 }
 
+/* zone_label_punct - punctuation a form label may hold: what
+ * strchr(" -/'()&#*?_+", ch) says, NUL included, without a call per byte */
+static int
+zone_label_punct(unsigned char ch)
+{
+	switch (ch) {
+	case ' ': case '-': case '/': case '\'': case '(': case ')': case '&':
+	case '#': case '*': case '?': case '_': case '+': case '\0':
+		return 1;
+	}
+	return 0;
+}
+
 /* zone_label - the line starts with a form label; returns its length */
 static size_t
 zone_label(const char *s, size_t n, int need_colon, const char **value,
@@ -696,7 +712,7 @@ zone_label(const char *s, size_t n, int need_colon, const char **value,
 			break;
 		if (ch == '\t')
 			return 0;
-		if (!(isalnum(ch) || ch >= 0x80 || strchr(" -/'()&#*?_+", ch)))
+		if (!(isalnum(ch) || ch >= 0x80 || zone_label_punct(ch)))
 			return 0;
 	}
 	if (i > ZONE_LABEL_MAX)
