@@ -39,6 +39,7 @@ struct msg_walk {
 };
 
 static int msg_initialised;
+static int msg_all_headers;	/* LEADMILTER_ALL_HEADERS: no trimming */
 
 static void msg_walk_object(struct msg_walk *w, GMimeObject *obj, int depth,
 			    struct buf *out);
@@ -48,6 +49,7 @@ void
 msg_global_init(void)
 {
 	if (msg_initialised++ == 0) {
+		msg_all_headers = getenv("LEADMILTER_ALL_HEADERS") != NULL;
 		g_mime_init();
 		html_global_init();
 	}
@@ -567,10 +569,106 @@ out:
 	return ret;
 }
 
+/*
+ * The header fields GMime or this module read: GMimeMessage's own (the
+ * address fields, Subject, Date, Message-Id) and every Content-* field,
+ * which the parser hands to the body part.  The parser reads no other
+ * (not even MIME-Version); Content-Length only in mbox format.
+ */
+static const char *const msg_kept_fields[] = {
+	"From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date",
+	"Message-Id", NULL
+};
+
+/* msg_field_kept - a field name (n bytes, before its ':') GMime must see */
+static int
+msg_field_kept(const char *name, size_t n)
+{
+	if (n >= 8 && g_ascii_strncasecmp(name, "Content-", 8) == 0)
+		return 1;
+	for (const char *const *k = msg_kept_fields; *k; k++)
+		if (strlen(*k) == n && g_ascii_strncasecmp(name, *k, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * msg_headers_trim - see msg.h.  Only a plain header block is trimmed:
+ * every line a "Name:" field (name bytes 33..126 but ':', the colon right
+ * after) or a folded continuation (starting with SP or TAB), no NUL, and a
+ * blank line (LF or CRLF) ending it.  Then GMime parses each field on its
+ * own, and a field left out, continuation lines and all, changes nothing
+ * it makes of the others or of the body (GMime treats a first line
+ * differently only when it is no field).  At least one field stays.
+ * Anything else: 0, GMime gets all.
+ */
+int
+msg_headers_trim(const char *data, size_t len, struct buf *out)
+{
+	const char *p = data, *end = data + len, *eol, *body = NULL;
+	size_t kept = 0, dropped = 0;
+	int keep = 1;
+
+	/* check the whole block first */
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return 0;	/* no end of headers */
+		if (p == eol || (p[0] == '\r' && p + 1 == eol)) {
+			body = p;
+			break;
+		}
+		if (memchr(p, '\0', (size_t)(eol - p)) != NULL)
+			return 0;
+		if (*p == ' ' || *p == '\t') {
+			if (kept + dropped == 0)
+				return 0;
+			continue;
+		}
+		for (const char *q = p;; q++) {
+			if (q == eol)
+				return 0;
+			if (*q == ':') {
+				if (q == p)
+					return 0;
+				if (msg_field_kept(p, (size_t)(q - p)))
+					kept++;
+				else
+					dropped++;
+				break;
+			}
+			if ((unsigned char)*q < 33 || (unsigned char)*q > 126)
+				return 0;
+		}
+	}
+	if (body == NULL || dropped == 0 || kept == 0)
+		return 0;
+	/* then copy the fields kept, each with its continuation lines */
+	buf_reserve(out, len);
+	for (p = data; p < body; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(body - p));
+		if (*p != ' ' && *p != '\t')
+			keep = msg_field_kept(p, (size_t)((const char *)memchr(p, ':',
+			    (size_t)(eol - p)) - p));
+		if (keep)
+			buf_append(out, p, (size_t)(eol + 1 - p));
+	}
+	buf_append(out, body, (size_t)(end - body));
+	return 1;
+}
+
 /* msg_parse - parse raw message bytes into m */
 int
 msg_parse(const char *data, size_t len, struct msg *m, struct lm_err *err)
 {
+	return msg_parse_flags(data, len, m, msg_all_headers ? MSG_ALL_HEADERS : 0, err);
+}
+
+/* msg_parse_flags - see msg.h */
+int
+msg_parse_flags(const char *data, size_t len, struct msg *m, int flags,
+		struct lm_err *err)
+{
+	struct buf trimmed = BUF_INIT;
 	GMimeStream *stream = NULL;
 	GMimeParser *parser = NULL;
 	GMimeMessage *message = NULL;
@@ -582,7 +680,10 @@ msg_parse(const char *data, size_t len, struct msg *m, struct lm_err *err)
 		lm_err_set(err, "", 0, 0, "empty message");
 		goto out;
 	}
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	if (!(flags & MSG_ALL_HEADERS) && msg_headers_trim(data, len, &trimmed))
+		stream = g_mime_stream_mem_new_with_buffer(trimmed.data, trimmed.len);
+	else
+		stream = g_mime_stream_mem_new_with_buffer(data, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	message = g_mime_parser_construct_message(parser, NULL);
@@ -620,6 +721,7 @@ out:
 		g_object_unref(parser);
 	if (stream != NULL)
 		g_object_unref(stream);
+	buf_free(&trimmed);
 	return ret;
 }
 
