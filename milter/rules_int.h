@@ -93,6 +93,8 @@ struct rules_rule {
 	pcre2_code *re;
 	int prefiltered;	/* in hs_db: run only when Hyperscan saw it */
 	int jit;		/* JIT-compiled: pcre2_jit_match() may run it */
+	pcre2_code *re_ascii;	/* re without (*UCP), for ASCII zones; or NULL */
+	int jit_ascii;		/* re_ascii is JIT-compiled */
 	struct rules_act *acts;
 	int nacts;
 	int only_sets;		/* all actions are ACT_SET */

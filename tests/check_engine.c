@@ -7,6 +7,7 @@
 
 #include "check_suites.h"
 #include "engine.h"
+#include "rules_int.h"
 
 static char eng_dir[256];
 static struct ruleset *eng_rs;
@@ -250,6 +251,100 @@ START_TEST(test_engine_lead_id_stable)
 }
 END_TEST
 
+/*
+ * (*UCP) patterns run without it on ASCII zones (rules.c, engine.c): the
+ * same matches there, and never the ASCII variant on other text, where
+ * \b and \w differ ("é" is a word character only with (*UCP)).
+ */
+static const char ucp_rules[] =
+	"criterion c\n"
+	"field word text\n"
+	"decision yes\n"
+	"decision no\n"
+	"rule w body /(*UCP)\\bfoo\\w+/ set word raise c 3\n"
+	"rule posix body /(*UCP)\\bbar[[:alpha:]]+/ raise c 2\n"
+	"rule plain body /\\bbaz\\w+/ raise c 1\n"
+	"when always => decide no\n";
+
+/* ucp_load - load ucp_rules, with LEADMILTER_ALWAYS_UCP set or not */
+static struct ruleset *
+ucp_load(int always)
+{
+	char dir[64] = "/tmp/check_ucp.XXXXXX", p[128], msg[800];
+	struct ruleset *rs = NULL;
+	struct lm_err err;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/u.rules", dir);
+	ck_assert_ptr_nonnull(fp = fopen(p, "w"));
+	fputs(ucp_rules, fp);
+	fclose(fp);
+	if (always)
+		setenv("LEADMILTER_ALWAYS_UCP", "1", 1);
+	ck_assert_msg(rules_load(p, &rs, &err) == 0, "%s", lm_err_format(&err, msg, sizeof(msg)));
+	unsetenv("LEADMILTER_ALWAYS_UCP");
+	unlink(p);
+	rmdir(dir);
+	return rs;
+}
+
+/* ucp_word - the word field rule w sets on a body, "" if none */
+static char *
+ucp_word(struct ruleset *rs, const char *body)
+{
+	char text[512];
+	struct engine_input in;
+	struct verdict v;
+	struct lm_err err;
+	const char *w;
+	char *copy;
+
+	snprintf(text, sizeof(text), "From: a@b.example\nSubject: s\n\n%s\n", body);
+	memset(&in, 0, sizeof(in));
+	in.data = text;
+	in.len = strlen(text);
+	verdict_init(&v);
+	ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, &v, &err), 0);
+	w = verdict_field(&v, "word");
+	copy = strdup(w ? w : "");
+	verdict_free(&v);
+	return copy;
+}
+
+START_TEST(test_engine_ascii_variant)
+{
+	static const struct {
+		const char *body, *want;
+	} cases[] = {
+		{ "xfoobar foobaz", "foobaz" },			/* ASCII: the variant */
+		{ "\xC3\xA9" "foobar foobaz", "foobaz" },	/* no \b after é */
+		{ "foo\xC3\xA9x and more", "foo\xC3\xA9x" },	/* \w takes é */
+		{ "foo_1 x", "foo_1" },
+		{ "no match here", "" },
+	};
+	struct ruleset *rs = ucp_load(0), *always = ucp_load(1);
+
+	/* which rules have a variant */
+	ck_assert_ptr_nonnull(rs->rules[0].re_ascii);
+	ck_assert_ptr_null(rs->rules[1].re_ascii);	/* POSIX class */
+	ck_assert_ptr_null(rs->rules[2].re_ascii);	/* no (*UCP) */
+	ck_assert_ptr_null(always->rules[0].re_ascii);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = ucp_word(rs, cases[i].body), *ref = ucp_word(always, cases[i].body);
+
+		ck_assert_msg(strcmp(got, cases[i].want) == 0, "%s: got \"%s\", want \"%s\"",
+			      cases[i].body, got, cases[i].want);
+		ck_assert_msg(strcmp(got, ref) == 0, "%s: got \"%s\", with (*UCP) always \"%s\"",
+			      cases[i].body, got, ref);
+		free(got);
+		free(ref);
+	}
+	rules_unref(rs);
+	rules_unref(always);
+}
+END_TEST
+
 Suite *
 suite_engine(void)
 {
@@ -264,6 +359,7 @@ suite_engine(void)
 	tcase_add_test(tc, test_engine_history);
 	tcase_add_test(tc, test_engine_bad_input);
 	tcase_add_test(tc, test_engine_lead_id_stable);
+	tcase_add_test(tc, test_engine_ascii_variant);
 	suite_add_tcase(s, tc);
 	return s;
 }
