@@ -65,12 +65,45 @@ msg_global_shutdown(void)
 	}
 }
 
+/* msg_plain_ascii - len bytes of ASCII without NUL, eight at a time: what
+ * most text is, and valid UTF-8 without asking g_utf8_validate() */
+static int
+msg_plain_ascii(const char *p, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t bad = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		/* a high bit, or a zero byte (the classic test: exact when no
+		 * byte has its high bit set, and a high bit fails anyway) */
+		bad |= w | ((w - ones) & ~w);
+	}
+	for (; i < len; i++)
+		bad |= (unsigned char)p[i] == 0 ? 0x80 : (unsigned char)p[i];
+	return (bad & highs) == 0;
+}
+
+/* msg_utf8_valid - g_utf8_validate() of len bytes (NUL is invalid) */
+static int
+msg_utf8_valid(const char *p, size_t len)
+{
+	return msg_plain_ascii(p, len) || g_utf8_validate(p, (gssize)len, NULL);
+}
+
 /* msg_utf8_append - append bytes, each invalid UTF-8 byte (or NUL) as U+FFFD */
 static void
 msg_utf8_append(struct buf *out, const char *p, size_t len)
 {
 	const char *end;
 
+	if (msg_plain_ascii(p, len)) {
+		buf_append(out, p, len);
+		return;
+	}
 	while (len > 0) {
 		if (g_utf8_validate(p, (gssize)len, &end)) {
 			buf_append(out, p, len);
@@ -128,7 +161,7 @@ msg_convert(struct buf *out, const char *p, size_t len, const char *cs)
 	size_t inleft, oleft, chunk;
 
 	if (msg_charset_is_ascii(cs)) {
-		if (g_utf8_validate(p, (gssize)len, NULL)) {
+		if (msg_utf8_valid(p, len)) {
 			buf_append(out, p, len);
 			goto out;
 		}
@@ -140,7 +173,7 @@ msg_convert(struct buf *out, const char *p, size_t len, const char *cs)
 	}
 	if ((cd = g_mime_iconv_open("UTF-8", cs)) == (iconv_t)-1) {
 		/* Unknown charset name: UTF-8 if it is, else windows-1252. */
-		if (g_utf8_validate(p, (gssize)len, NULL)
+		if (msg_utf8_valid(p, len)
 		    || (cd = g_mime_iconv_open("UTF-8", "windows-1252"))
 		    == (iconv_t)-1) {
 			msg_utf8_append(out, p, len);
@@ -351,7 +384,8 @@ msg_walk_leaf(struct msg_walk *w, GMimeObject *obj, struct buf *out)
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	struct buf utf8 = BUF_INIT, clean = BUF_INIT, html = BUF_INIT;
 	GByteArray *ba = NULL;
-	const char *cs;
+	const char *cs, *text;
+	size_t tlen;
 	int is_html;
 
 	if (ct == NULL || !g_mime_content_type_is_type(ct, "text", "*"))
@@ -362,15 +396,28 @@ msg_walk_leaf(struct msg_walk *w, GMimeObject *obj, struct buf *out)
 	if ((ba = msg_part_bytes(GMIME_PART(obj))) == NULL || ba->len == 0)
 		goto out;
 	cs = g_mime_content_type_get_parameter(ct, "charset");
-	msg_convert(&utf8, (const char *)ba->data, ba->len, cs);
-	msg_text_clean(&clean, buf_str(&utf8), utf8.len);
+	/* Valid UTF-8 declared as such (or as ASCII) and without CR is
+	 * read in place: what msg_convert() and msg_text_clean() would copy
+	 * unchanged. */
+	text = (const char *)ba->data;
+	tlen = ba->len;
+	if (!((msg_charset_is_ascii(cs) || msg_charset_is_utf8(cs))
+	      && msg_utf8_valid(text, tlen))) {
+		msg_convert(&utf8, text, tlen, cs);
+		text = buf_str(&utf8);
+		tlen = utf8.len;
+	}
+	if (memchr(text, '\r', tlen) != NULL) {
+		msg_text_clean(&clean, text, tlen);
+		text = buf_str(&clean);
+		tlen = clean.len;
+	}
 	if (is_html) {
-		if (html_to_text(buf_str(&clean), clean.len, &html) == 0)
+		if (html_to_text(text, tlen, &html) == 0)
 			msg_text_add(w, out, buf_str(&html), html.len,
 				     MSG_ORIGIN_HTML);
 	} else {
-		msg_text_add(w, out, buf_str(&clean), clean.len,
-			     MSG_ORIGIN_PLAIN);
+		msg_text_add(w, out, text, tlen, MSG_ORIGIN_PLAIN);
 	}
 out:
 	if (ba != NULL)

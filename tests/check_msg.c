@@ -272,6 +272,48 @@ START_TEST(test_msg_nul)
 }
 END_TEST
 
+/* One odd byte at every place of a body, inside and after the eight-byte
+ * words msg.c checks at a time: NUL and stray bytes become U+FFFD in
+ * UTF-8, a lone 0xE9 without charset is windows-1252, UTF-8 stays. */
+START_TEST(test_msg_odd_byte)
+{
+	static const struct {
+		const char *cs, *odd, *want;
+	} cases[] = {
+		{ "utf-8", "\0", "\xEF\xBF\xBD" },
+		{ "utf-8", "\x80", "\xEF\xBF\xBD" },
+		{ "utf-8", "\xC3\xA9", "\xC3\xA9" },
+		{ "us-ascii", "\xE9", "\xC3\xA9" },
+		{ "us-ascii", "\0", "\xEF\xBF\xBD" },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (size_t at = 0; at < 20; at++) {
+			static const char xs[] = "xxxxxxxxxxxxxxxxxxxx";
+			size_t oddlen = cases[c].odd[0] ? strlen(cases[c].odd) : 1, n;
+			char raw[256], want[64];
+			struct msg m;
+			int rc;
+
+			/* at x's, the odd byte(s), 19 - at x's */
+			n = (size_t)snprintf(raw, sizeof(raw),
+			    "Subject: s\nContent-Type: text/plain; charset=%s\n\n%.*s",
+			    cases[c].cs, (int)at, xs);
+			memcpy(raw + n, cases[c].odd, oddlen);
+			n += oddlen;
+			n += (size_t)snprintf(raw + n, sizeof(raw) - n, "%.*s\n", (int)(19 - at), xs);
+			snprintf(want, sizeof(want), "%.*s%s%.*s\n", (int)at, xs, cases[c].want,
+			    (int)(19 - at), xs);
+			rc = msg_parse(raw, n, &m, NULL);
+			ck_assert_msg(rc == 0, "got rc %d, want 0", rc);
+			ck_assert_msg(strcmp(buf_str(&m.text), want) == 0,
+				      "%s byte %zu: got \"%s\", want \"%s\"", cases[c].cs, at,
+				      buf_str(&m.text), want);
+			msg_free(&m);
+		}
+}
+END_TEST
+
 /* Inputs that give nothing usable, next to odd ones that do parse. */
 struct msg_fail_case {
 	const char *what;
@@ -585,6 +627,7 @@ suite_msg(void)
 	tcase_add_loop_test(tc, test_msg_text, 0,
 			    (int)(sizeof(msg_text_cases) / sizeof(msg_text_cases[0])));
 	tcase_add_test(tc, test_msg_nul);
+	tcase_add_test(tc, test_msg_odd_byte);
 	tcase_add_loop_test(tc, test_msg_fail, 0,
 			    (int)(sizeof(msg_fail_cases) / sizeof(msg_fail_cases[0])));
 	tcase_add_test(tc, test_msg_random);
