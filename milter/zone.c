@@ -328,9 +328,11 @@ zone_signoff_end(const char *s, size_t n)
 
 	while (n > 0 && strchr(",.!: ", s[n - 1]))
 		n--;
-	for (w = zone_signoff_ends; *w && !ends; w++) {
+	for (w = zone_signoff_ends; *w && !ends && n > 0; w++) {
+		/* the last letters first: most lines end in none of them */
 		k = strlen(*w);
-		ends = n > k && strncasecmp(s + n - k, *w, k) == 0
+		ends = n > k && zone_lower((unsigned char)s[n - 1]) == (unsigned char)(*w)[k - 1]
+		    && strncasecmp(s + n - k, *w, k) == 0
 		    && (s[n - k - 1] == ' ' || s[n - k - 1] == '/');
 	}
 	if (!ends || zone_words(s, n) > 8)
