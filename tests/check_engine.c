@@ -345,6 +345,44 @@ START_TEST(test_engine_ascii_variant)
 }
 END_TEST
 
+/* verdict_add_hit(): every hit kept in order as the array grows; a
+ * capture cut at VERDICT_CAPTURE_MAX gets "...", control bytes become
+ * spaces, and a capture that ends where its text ends gets no "..." */
+#define VERDICT_CAPTURE_MAX	160	/* as in verdict.c */
+START_TEST(test_engine_verdict_hits)
+{
+	char text[VERDICT_CAPTURE_MAX + 20], name[16];
+	struct verdict v;
+
+	verdict_init(&v);
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	text[1] = '\t';
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		verdict_add_hit(&v, name, "body", i == 1 ? NULL : text,
+				i == 2 ? sizeof(text) - 1 : i == 3 ? VERDICT_CAPTURE_MAX : 3, "e");
+	}
+	ck_assert_uint_eq(v.nhits, 40);
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		ck_assert_str_eq(v.hits[i].rule, name);
+	}
+	ck_assert_str_eq(v.hits[0].capture, "a a");
+	ck_assert_str_eq(v.hits[1].capture, "");
+	ck_assert_uint_eq(strlen(v.hits[2].capture), VERDICT_CAPTURE_MAX + 3);
+	ck_assert_str_eq(v.hits[2].capture + VERDICT_CAPTURE_MAX, "...");
+	ck_assert_str_eq(v.hits[3].capture + VERDICT_CAPTURE_MAX, "...");
+	verdict_free(&v);
+	/* the whole text, exactly the cap: nothing was cut */
+	verdict_init(&v);
+	text[VERDICT_CAPTURE_MAX] = '\0';
+	verdict_add_hit(&v, "r", "body", text, VERDICT_CAPTURE_MAX, "e");
+	ck_assert_uint_eq(strlen(v.hits[0].capture), VERDICT_CAPTURE_MAX);
+	verdict_free(&v);
+}
+END_TEST
+
 Suite *
 suite_engine(void)
 {
@@ -360,6 +398,7 @@ suite_engine(void)
 	tcase_add_test(tc, test_engine_bad_input);
 	tcase_add_test(tc, test_engine_lead_id_stable);
 	tcase_add_test(tc, test_engine_ascii_variant);
+	tcase_add_test(tc, test_engine_verdict_hits);
 	suite_add_tcase(s, tc);
 	return s;
 }
