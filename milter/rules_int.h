@@ -167,5 +167,7 @@ struct ruleset {
 
 int rules_field_index(const struct ruleset *rs, const char *name);
 char *rules_map_norm(const char *s, size_t n);
+/* a pattern with its branches grouped by first letter, or NULL (rules.c) */
+char *rules_group_branches(const char *src, const char *flags);
 
 #endif

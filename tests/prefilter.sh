@@ -1,8 +1,8 @@
 #!/bin/sh
 # prefilter.sh - the Hyperscan prefilter, its match windows, the grouping
-# of list alternations, map: lookups by comparison, the header fields
-# GMime is not shown and (*UCP) left out on ASCII zones only skip work:
-# every verdict, field, hit and capture is the same without them
+# of list and pattern alternations, map: lookups by comparison, the header
+# fields GMime is not shown and (*UCP) left out on ASCII zones only skip
+# work: every verdict, field, hit and capture is the same without them
 #
 # The messages: 400 generated inquiries (tests/bench/gen_msgs.py, fixed
 # seed: plain, alternative, quoted-printable, base64, forms, replies,
@@ -10,9 +10,10 @@
 # and the external MIME corpus ($SHARED/mime, read in place).  Each set is
 # qualified twice by leadctl, with and without LEADMILTER_NO_PREFILTER=1,
 # and the two outputs (elapsed times left out) must be identical; so must
-# a third run with LEADMILTER_PLAIN_LISTS=1 (flat list alternations),
-# LEADMILTER_MAP_REGEX=1 (map: lookups by pattern, not by comparison),
-# LEADMILTER_ALL_HEADERS=1 (GMime sees every header field, msg.c) and
+# a third run with LEADMILTER_PLAIN_LISTS=1 (flat list and pattern
+# alternations), LEADMILTER_MAP_REGEX=1 (map: lookups by pattern, not by
+# comparison), LEADMILTER_ALL_HEADERS=1 (GMime sees every header field,
+# msg.c) and
 # LEADMILTER_ALWAYS_UCP=1 (no pattern without (*UCP) for ASCII, rules.c).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
