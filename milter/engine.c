@@ -82,6 +82,7 @@ struct engine_ctx {
 	size_t nlast;
 	uint32_t gen;		/* this message's stamp in last[] */
 	int zone;		/* the zone being scanned */
+	int ascii;		/* its text is all ASCII: the literals' pre_ascii */
 	struct engine_profile *prof;	/* or NULL */
 	const char *scan_text;	/* its text */
 	const struct ruleset *scan_rs;
@@ -444,6 +445,29 @@ engine_rule_pending(const struct engine_state *st, const struct rules_rule *r)
 	return 0;
 }
 
+/* engine_zone_ascii - is a zone's text all ASCII?  (asked once per zone) */
+static int
+engine_zone_ascii(struct engine_state *st, int zid)
+{
+	const unsigned char *p = (const unsigned char *)st->z.text[zid];
+	size_t n = st->z.len[zid], i = 0;
+	uint64_t any = 0;
+
+	if (st->ascii[zid] == 0) {
+		/* eight bytes at a time: a high bit anywhere survives the OR */
+		for (; i + 8 <= n; i += 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			any |= w;
+		}
+		for (; i < n; i++)
+			any |= p[i];
+		st->ascii[zid] = (any & 0x8080808080808080ULL) ? 2 : 1;
+	}
+	return st->ascii[zid] == 1;
+}
+
 #ifdef HAVE_HYPERSCAN
 /* engine_hs_hit - Hyperscan saw literal id end at offset to: a window */
 static int
@@ -451,7 +475,8 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 	      unsigned int flags, void *arg)
 {
 	struct engine_ctx *ctx = arg;
-	const struct rules_lit *l = &ctx->scan_rs->lits[id];
+	const struct rules_lit *l = &ctx->scan_rs->lits[id], *prev;
+	const struct prefilter_bound *pre = ctx->ascii ? &l->pre_ascii : &l->pre;
 	struct engine_win *w;
 	struct engine_last *last;
 	unsigned long long at = to - l->len;
@@ -468,9 +493,12 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 	w->key = l->rule * ZONE_COUNT + (uint32_t)ctx->zone;
 	w->hi = (uint32_t)at;
 	last = &ctx->last[w->key];
-	if (l->pre.kind == PREFILTER_WALK && last->gen == ctx->gen && last->hi <= at &&
-	    (ctx->scan_rs->lits[last->lit].bound == l->bound ||
-	     prefilter_within(&l->pre, &ctx->scan_rs->lits[last->lit].pre))) {
+	/* (last->lit is this message's only when gen is) */
+	prev = last->gen == ctx->gen ? &ctx->scan_rs->lits[last->lit] : l;
+	if (pre->kind == PREFILTER_WALK && last->gen == ctx->gen && last->hi <= at &&
+	    (ctx->ascii ? prev->bound_ascii == l->bound_ascii ||
+			  prefilter_within(pre, &prev->pre_ascii) :
+			  prev->bound == l->bound || prefilter_within(pre, &prev->pre))) {
 		/*
 		 * The rule's previous occurrence came first and allows at least
 		 * as much before it: a walk that reaches it would go on as that
@@ -479,14 +507,14 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 		 * previous one's start.
 		 */
 		size_t lo = prefilter_walk(ctx->scan_rs->freetabs + 256 * (size_t)l->freetab,
-		    l->pre.fixed, ctx->scan_text, (size_t)at, last->hi);
+		    pre->fixed, ctx->scan_text, (size_t)at, last->hi);
 
 		w->lo = lo <= last->hi ? last->lo : (uint32_t)lo;
-	} else if (l->pre.kind == PREFILTER_WALK) {
+	} else if (pre->kind == PREFILTER_WALK) {
 		w->lo = (uint32_t)prefilter_walk(ctx->scan_rs->freetabs + 256 * (size_t)l->freetab,
-		    l->pre.fixed, ctx->scan_text, (size_t)at, 0);
+		    pre->fixed, ctx->scan_text, (size_t)at, 0);
 	} else {
-		w->lo = (uint32_t)prefilter_start(&l->pre, ctx->scan_text, (size_t)at);
+		w->lo = (uint32_t)prefilter_start(pre, ctx->scan_text, (size_t)at);
 	}
 	last->gen = ctx->gen;
 	last->hi = w->hi;
@@ -576,6 +604,7 @@ engine_prefilter(struct engine_state *st)
 			continue;
 		ctx->zone = z;
 		ctx->scan_text = st->z.text[z];
+		ctx->ascii = engine_zone_ascii(st, z);
 		if (st->z.len[z] > 0xfffffffeu ||
 		    hs_scan(rs->hs_db, st->z.text[z], (unsigned)st->z.len[z], 0, ctx->scratch,
 		    engine_hs_hit, ctx) != HS_SUCCESS)
@@ -588,29 +617,6 @@ engine_prefilter(struct engine_state *st)
 	(void)st;
 	return -1;
 #endif
-}
-
-/* engine_zone_ascii - is a zone's text all ASCII?  (asked once per zone) */
-static int
-engine_zone_ascii(struct engine_state *st, int zid)
-{
-	const unsigned char *p = (const unsigned char *)st->z.text[zid];
-	size_t n = st->z.len[zid], i = 0;
-	uint64_t any = 0;
-
-	if (st->ascii[zid] == 0) {
-		/* eight bytes at a time: a high bit anywhere survives the OR */
-		for (; i + 8 <= n; i += 8) {
-			uint64_t w;
-
-			memcpy(&w, p + i, 8);
-			any |= w;
-		}
-		for (; i < n; i++)
-			any |= p[i];
-		st->ascii[zid] = (any & 0x8080808080808080ULL) ? 2 : 1;
-	}
-	return st->ascii[zid] == 1;
 }
 
 /*

@@ -2173,6 +2173,67 @@ rules_prefilter(struct ruleset *rs)
 }
 #endif
 
+#ifdef HAVE_HYPERSCAN
+/*
+ * rules_prefilter_ascii - each literal's bound for text that is all
+ * ASCII (prefilter_literals_ascii), where a character is one byte, not
+ * up to four: a window in such a zone is a quarter as long behind a
+ * bounded gap such as [^.]{0,40}.  The literals must come out as
+ * rules_prefilter() got them, in the same order, with the same free
+ * bytes; else a literal keeps its bound there too.
+ */
+static void
+rules_prefilter_ascii(struct ruleset *rs)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < rs->nrules && k < rs->nlits; i++) {
+		const struct rules_rule *r = &rs->rules[i];
+		struct buf src = BUF_INIT;
+		char **lu = NULL, **la = NULL;
+		struct prefilter_bound *pu = NULL, *pa = NULL;
+		size_t nu = 0, na = 0, first = k, n;
+		int caseless = 1, same;
+
+		for (n = 0; k < rs->nlits && rs->lits[k].rule == i; k++)
+			n++;
+		if (n == 0)
+			continue;
+		/* as rules_prefilter() reads it */
+		for (const char *f = r->flags; *f; f++)
+			caseless = *f == 'c' ? 0 : *f == 'i' ? 1 : caseless;
+		buf_printf(&src, "%s%s", caseless ? "" : "(?-i)", r->xsrc);
+		same = prefilter_literals(buf_str(&src), &lu, &pu, &nu) == 0 &&
+		    prefilter_literals_ascii(buf_str(&src), &la, &pa, &na) == 0 &&
+		    nu == n && na == n;
+		for (size_t j = 0; same && j < n; j++)
+			same = strcmp(lu[j], la[j]) == 0 && strlen(lu[j]) == rs->lits[first + j].len &&
+			    memcmp(pu[j].free, pa[j].free, sizeof(pa[j].free)) == 0 &&
+			    memcmp(pu[j].free, rs->lits[first + j].pre.free, sizeof(pa[j].free)) == 0 &&
+			    pu[j].fixed == rs->lits[first + j].pre.fixed &&
+			    pa[j].kind == pu[j].kind && pa[j].exact_case == pu[j].exact_case &&
+			    pa[j].fixed <= pu[j].fixed;
+		for (size_t j = 0; j < n; j++) {
+			struct rules_lit *l = &rs->lits[first + j];
+
+			l->pre_ascii = same ? pa[j] : l->pre;
+			/* equal bounds, one id: the engine's quick test */
+			l->bound_ascii = (uint32_t)(first + j);
+			for (size_t m = first; m < first + j; m++)
+				if (rs->lits[m].pre_ascii.fixed == l->pre_ascii.fixed &&
+				    memcmp(rs->lits[m].pre_ascii.free, l->pre_ascii.free,
+				    sizeof(l->pre_ascii.free)) == 0) {
+					l->bound_ascii = rs->lits[m].bound_ascii;
+					break;
+				}
+		}
+		prefilter_free(lu, pu, nu);
+		prefilter_free(la, pa, na);
+		buf_free(&src);
+	}
+}
+#endif
+
 /* rules_check_complete - a set must be usable: criteria and a decision */
 static int
 rules_check_complete(struct rules_loader *ld, const char *where)
@@ -2245,8 +2306,10 @@ rules_load(const char *path, struct ruleset **out, struct lm_err *err)
 		goto out;
 	rules_compile_maps(ld.rs);
 #ifdef HAVE_HYPERSCAN
-	if (getenv("LEADMILTER_NO_PREFILTER") == NULL)
+	if (getenv("LEADMILTER_NO_PREFILTER") == NULL) {
 		rules_prefilter(ld.rs);
+		rules_prefilter_ascii(ld.rs);
+	}
 #endif
 	ld.rs->markers.signoff = (void *const *)ld.rs->signoff;
 	ld.rs->markers.nsignoff = ld.rs->nsignoff;

@@ -136,6 +136,8 @@ struct rules_lit {
 	uint32_t bound;		/* equal for literals of a rule with equal pre */
 	uint32_t freetab;	/* PREFILTER_WALK: its free set in rs->freetabs */
 	struct prefilter_bound pre;	/* what a match may hold before it */
+	struct prefilter_bound pre_ascii;	/* the same in all-ASCII text */
+	uint32_t bound_ascii;	/* like bound, for pre_ascii */
 };
 
 struct ruleset {

@@ -266,9 +266,18 @@ static const char ucp_rules[] =
 	"rule plain body /\\bbaz\\w+/ raise c 1\n"
 	"when always => decide no\n";
 
+static struct ruleset *text_load(const char *text, int always);
+
 /* ucp_load - load ucp_rules, with LEADMILTER_ALWAYS_UCP set or not */
 static struct ruleset *
 ucp_load(int always)
+{
+	return text_load(ucp_rules, always);
+}
+
+/* text_load - load a rule set from text, LEADMILTER_ALWAYS_UCP set or not */
+static struct ruleset *
+text_load(const char *text, int always)
 {
 	char dir[64] = "/tmp/check_ucp.XXXXXX", p[128], msg[800];
 	struct ruleset *rs = NULL;
@@ -278,7 +287,7 @@ ucp_load(int always)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(p, sizeof(p), "%s/u.rules", dir);
 	ck_assert_ptr_nonnull(fp = fopen(p, "w"));
-	fputs(ucp_rules, fp);
+	fputs(text, fp);
 	fclose(fp);
 	if (always)
 		setenv("LEADMILTER_ALWAYS_UCP", "1", 1);
@@ -345,6 +354,57 @@ START_TEST(test_engine_ascii_variant)
 }
 END_TEST
 
+/*
+ * A window in an all-ASCII zone is cut with one byte a character
+ * (rules.c, rules_prefilter_ascii): a gap of exactly the most the
+ * pattern allows must still be found, in ASCII text and in text with a
+ * two-byte character in the gap.
+ */
+START_TEST(test_engine_ascii_windows)
+{
+	static const char rules[] =
+		"criterion c\n"
+		"field word text\n"
+		"decision yes\n"
+		"decision no\n"
+		"rule gap body /(?<word>\\bsend\\b[^.]{0,40}?\\bquote)\\b/ set word raise c 3\n"
+		"rule r2 body /\\b(?:pick|pack)\\s?\\d{3}rest/ raise c 2\n"
+		"when always => decide no\n";
+	static const struct {
+		const char *body;
+		int crit;
+	} cases[] = {
+		{ "please send me a copy of your very best quote now", 3 },
+		/* the gap holds the two spaces: 40 characters, then 41 */
+		{ "send 01234567890123456789012345678901234567 quote", 3 },
+		{ "send 012345678901234567890123456789012345678 quote", 1 },
+		{ "send 0123456789012345678901234567890123456\xC3\xA9 quote", 3 },
+		{ "send 01234567890123456789012345678901234567\xC3\xA9 quote", 1 },
+		{ "a pick 123rest", 2 },
+		{ "\xC3\xA9 pack 123rest", 2 },
+	};
+	struct ruleset *rs = text_load(rules, 0);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		struct engine_input in;
+		struct verdict v;
+		struct lm_err err;
+
+		snprintf(text, sizeof(text), "From: a@b.example\nSubject: s\n\n%s\n", cases[i].body);
+		memset(&in, 0, sizeof(in));
+		in.data = text;
+		in.len = strlen(text);
+		verdict_init(&v);
+		ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, &v, &err), 0);
+		ck_assert_msg(verdict_crit(&v, "c") == cases[i].crit, "%s: got %d, want %d",
+			      cases[i].body, verdict_crit(&v, "c"), cases[i].crit);
+		verdict_free(&v);
+	}
+	rules_unref(rs);
+}
+END_TEST
+
 /* verdict_add_hit(): every hit kept in order as the array grows; a
  * capture cut at VERDICT_CAPTURE_MAX gets "...", control bytes become
  * spaces, and a capture that ends where its text ends gets no "..." */
@@ -399,6 +459,7 @@ suite_engine(void)
 	tcase_add_test(tc, test_engine_lead_id_stable);
 	tcase_add_test(tc, test_engine_ascii_variant);
 	tcase_add_test(tc, test_engine_verdict_hits);
+	tcase_add_test(tc, test_engine_ascii_windows);
 	suite_add_tcase(s, tc);
 	return s;
 }

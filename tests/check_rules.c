@@ -435,6 +435,64 @@ pf_bound_str(struct buf *b, const struct prefilter_bound *pre)
 		buf_printf(b, "%lu", pre->fixed);
 }
 
+/* The same for text that is all ASCII: one byte a character, two for
+ * \R (CR LF), the same literals and free bytes. */
+static const struct {
+	const char *re;
+	const char *want;
+} pfa[] = {
+	{ "\\bquote", "quote:0" },
+	{ "x\\d{2}quote", "quote:3" },			/* 1 + 2 */
+	{ "(?:our|the)\\s?decision", "decision:4" },	/* 3 + 1 */
+	{ "[^.]{0,40}?budget", "budget:40" },
+	{ "k.{0,2}xyz", "xyz:3" },			/* no Kelvin sign in ASCII */
+	{ "a\\R{0,3}bcd", "bcd:7" },			/* 1 + 3 * 2 */
+	{ "(?:ab\\s?)?(?:quote|x+proposal)", "quote:3 xproposal:3~2" },
+	{ "(?:o.r|my)\\s+(?:[\\p{L}-]+\\s+){0,2}?manager", "manager:1~187" },
+	{ "\\X+budget", "budget:-1" },
+};
+
+/* pf_bounds_row - "lit:bound ..." of a pattern, sorted; "" if none */
+static void
+pf_bounds_row(const char *re, int ascii, struct buf *got)
+{
+	char **lits = NULL;
+	struct prefilter_bound *pre = NULL;
+	size_t n = 0;
+	char **row = NULL;
+
+	if ((ascii ? prefilter_literals_ascii(re, &lits, &pre, &n) :
+	     prefilter_literals(re, &lits, &pre, &n)) == 0) {
+		row = calloc(n + 1, sizeof(*row));
+		ck_assert_ptr_nonnull(row);
+		for (size_t k = 0; k < n; k++) {
+			struct buf t = BUF_INIT;
+
+			buf_printf(&t, "%s:", lits[k]);
+			pf_bound_str(&t, &pre[k]);
+			row[k] = buf_steal(&t);
+		}
+		qsort(row, n, sizeof(*row), pf_cmp);
+		for (size_t k = 0; k < n; k++) {
+			buf_printf(got, "%s%s", k ? " " : "", row[k]);
+			free(row[k]);
+		}
+		free(row);
+	}
+	prefilter_free(lits, pre, n);
+}
+
+START_TEST(test_prefilter_bounds_ascii)
+{
+	struct buf got = BUF_INIT;
+
+	pf_bounds_row(pfa[_i].re, 1, &got);
+	ck_assert_msg(strcmp(buf_str(&got), pfa[_i].want) == 0, "/%s/ in ASCII: got \"%s\", want \"%s\"",
+	    pfa[_i].re, buf_str(&got), pfa[_i].want);
+	buf_free(&got);
+}
+END_TEST
+
 START_TEST(test_prefilter_bounds)
 {
 	char **lits = NULL;
@@ -578,6 +636,7 @@ suite_rules(void)
 	tc = tcase_create("prefilter");
 	tcase_add_loop_test(tc, test_prefilter_literals, 0, (int)(sizeof(pf) / sizeof(pf[0])));
 	tcase_add_loop_test(tc, test_prefilter_bounds, 0, (int)(sizeof(pfb) / sizeof(pfb[0])));
+	tcase_add_loop_test(tc, test_prefilter_bounds_ascii, 0, (int)(sizeof(pfa) / sizeof(pfa[0])));
 	tcase_add_loop_test(tc, test_prefilter_start, 0, (int)(sizeof(pfs) / sizeof(pfs[0])));
 	tcase_add_test(tc, test_prefilter_within);
 	suite_add_tcase(s, tc);
