@@ -285,6 +285,58 @@ START_TEST(test_rules_group_same)
 }
 END_TEST
 
+/*
+ * 50-authority.rules writes the line start of its "As" rules as
+ * (?<![^\n]), which PCRE2 can look for faster than ^: with the newline
+ * convention LF and something to match after it, the two find the same
+ * matches from every start offset.
+ */
+START_TEST(test_rules_line_start)
+{
+	static const char *const texts[] = {
+		"As CEO I decide", "We grew. As the owner, I\nAs manager", "x\nAs CEO\n",
+		"no\n\nAs  owner", "As\n", "\n", "text\n", "A. As. As the MD",
+	};
+	static const char *const pats[][2] = {
+		{ "(?:^|[.!?]\\s+)As\\s+\\w+", "(?:(?<![^\\n])|[.!?]\\s+)As\\s+\\w+" },
+		{ "(*UCP)(?:^|[.!?]\\s+)As\\s+\\w+", "(*UCP)(?:(?<![^\\n])|[.!?]\\s+)As\\s+\\w+" },
+	};
+	uint32_t opt = PCRE2_UTF | PCRE2_CASELESS | PCRE2_MULTILINE;
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		int ec;
+		PCRE2_SIZE off;
+		pcre2_code *a = pcre2_compile((PCRE2_SPTR)pats[i][0], PCRE2_ZERO_TERMINATED, opt,
+		    &ec, &off, NULL);
+		pcre2_code *b = pcre2_compile((PCRE2_SPTR)pats[i][1], PCRE2_ZERO_TERMINATED, opt,
+		    &ec, &off, NULL);
+		pcre2_match_data *ma = pcre2_match_data_create(4, NULL);
+		pcre2_match_data *mb = pcre2_match_data_create(4, NULL);
+
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(b);
+		for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++)
+			for (size_t at = 0; at <= strlen(texts[t]); at++) {
+				int ra = pcre2_match(a, (PCRE2_SPTR)texts[t], strlen(texts[t]), at, 0,
+				    ma, NULL);
+				int rb = pcre2_match(b, (PCRE2_SPTR)texts[t], strlen(texts[t]), at, 0,
+				    mb, NULL);
+
+				ck_assert_msg(ra == rb, "%s on \"%s\" at %zu: %d and %d", pats[i][1],
+					      texts[t], at, ra, rb);
+				ck_assert_msg(ra < 0 || (pcre2_get_ovector_pointer(ma)[0] ==
+				    pcre2_get_ovector_pointer(mb)[0] && pcre2_get_ovector_pointer(ma)[1] ==
+				    pcre2_get_ovector_pointer(mb)[1]), "%s on \"%s\" at %zu: not the same match",
+					      pats[i][1], texts[t], at);
+			}
+		pcre2_match_data_free(ma);
+		pcre2_match_data_free(mb);
+		pcre2_code_free(a);
+		pcre2_code_free(b);
+	}
+}
+END_TEST
+
 START_TEST(test_rules_incomplete)
 {
 	struct ruleset *rs;
@@ -631,6 +683,7 @@ suite_rules(void)
 	tcase_add_test(tc, test_rules_list_groups);
 	tcase_add_loop_test(tc, test_rules_group_branches, 0, (int)(sizeof(grp) / sizeof(grp[0])));
 	tcase_add_test(tc, test_rules_group_same);
+	tcase_add_test(tc, test_rules_line_start);
 	tcase_add_test(tc, test_rules_builtin);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("prefilter");
