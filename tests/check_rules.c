@@ -289,17 +289,21 @@ END_TEST
  * 50-authority.rules writes the line start of its "As" rules as
  * (?<![^\n]), which PCRE2 can look for faster than ^: with the newline
  * convention LF and something to match after it, the two find the same
- * matches from every start offset.
+ * matches from every start offset.  So do 40-timeframe.rules' ordinals
+ * written [0-9]?[0-9], which give the prefilter "1st".."9th" to look for.
  */
 START_TEST(test_rules_line_start)
 {
 	static const char *const texts[] = {
 		"As CEO I decide", "We grew. As the owner, I\nAs manager", "x\nAs CEO\n",
 		"no\n\nAs  owner", "As\n", "\n", "text\n", "A. As. As the MD",
+		"by the 1st, the 12th, the 123rd", "by the 22nd\n", "by the \xD9\xA3rd 4th",
 	};
 	static const char *const pats[][2] = {
 		{ "(?:^|[.!?]\\s+)As\\s+\\w+", "(?:(?<![^\\n])|[.!?]\\s+)As\\s+\\w+" },
 		{ "(*UCP)(?:^|[.!?]\\s+)As\\s+\\w+", "(*UCP)(?:(?<![^\\n])|[.!?]\\s+)As\\s+\\w+" },
+		/* tf-urgent-en: without (*UCP), \d is [0-9], tried two first */
+		{ "by\\s+the\\s+\\d{1,2}(?:st|nd|rd|th)\\b", "by\\s+the\\s+[0-9]?[0-9](?:st|nd|rd|th)\\b" },
 	};
 	uint32_t opt = PCRE2_UTF | PCRE2_CASELESS | PCRE2_MULTILINE;
 
