@@ -801,8 +801,11 @@ zone_form_put(struct buf *form, const char *label, size_t ln,
 		return;
 	buf_append(form, label, ln);
 	buf_puts(form, ": ");
-	for (i = 0; i < vn; i++)
-		buf_putc(form, value[i] == '\t' ? ' ' : value[i]);
+	i = form->len;
+	buf_append(form, value, vn);
+	for (; i < form->len; i++)
+		if (form->data[i] == '\t')
+			form->data[i] = ' ';
 	buf_putc(form, '\n');
 }
 
@@ -813,13 +816,16 @@ zone_form_join(struct buf *form, const char *label, size_t ln,
 	       const struct buf *val, int shortv)
 {
 	struct buf joined = BUF_INIT;
-	const char *p = buf_str(val);
-	size_t x;
+	const char *p = buf_str(val), *end = p + val->len, *sep;
 
-	for (x = 0; x < val->len; x++) {
-		if (p[x] != '\x01')
-			buf_putc(&joined, p[x]);
-		else if (joined.len > 0)
+	/* runs between the '\x01's, whole */
+	for (;; p = sep + 1) {
+		if ((sep = memchr(p, '\x01', (size_t)(end - p))) == NULL)
+			sep = end;
+		buf_append(&joined, p, (size_t)(sep - p));
+		if (sep == end)
+			break;
+		if (joined.len > 0)
 			buf_puts(&joined, shortv ? ", " : " ");
 	}
 	zone_form_put(form, label, ln, buf_str(&joined), joined.len);
