@@ -368,6 +368,33 @@ engine_set_field(struct engine_state *st, int idx, const char *value, const char
 	st->fset[idx] = 1;
 }
 
+/* engine_eff_put - append s to the effect text at *at, cut as snprintf()
+ * cuts into cap bytes (the formatting of the two commonest effects) */
+static void
+engine_eff_put(char *eff, size_t cap, size_t *at, const char *s)
+{
+	while (*s && *at + 1 < cap)
+		eff[(*at)++] = *s++;
+	eff[*at] = '\0';
+}
+
+/* engine_eff_int - the same for a number, as %d prints it */
+static void
+engine_eff_int(char *eff, size_t cap, size_t *at, int n)
+{
+	char digits[16], *p = digits + sizeof(digits) - 1;
+	unsigned int u = n < 0 ? 0u - (unsigned int)n : (unsigned int)n;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (n < 0)
+		*--p = '-';
+	engine_eff_put(eff, cap, at, p);
+}
+
 /* engine_apply - apply actions; cap/sub are the capture for SET */
 static void
 engine_apply(struct engine_state *st, const char *label, const char *where,
@@ -376,6 +403,7 @@ engine_apply(struct engine_state *st, const char *label, const char *where,
 {
 	const struct ruleset *rs = st->rs;
 	char eff[256];
+	size_t at;
 
 	for (int i = 0; i < nacts; i++) {
 		const struct rules_act *a = &acts[i];
@@ -388,7 +416,12 @@ engine_apply(struct engine_state *st, const char *label, const char *where,
 				continue;
 			engine_set_field(st, a->idx, a->kind == ACT_SET ? setvals[i] : a->value,
 			    where, label);
-			snprintf(eff, sizeof(eff), "set %s=%s", rs->fields[a->idx].name,
+			/* "set %s=%s" */
+			at = 0;
+			engine_eff_put(eff, sizeof(eff), &at, "set ");
+			engine_eff_put(eff, sizeof(eff), &at, rs->fields[a->idx].name);
+			engine_eff_put(eff, sizeof(eff), &at, "=");
+			engine_eff_put(eff, sizeof(eff), &at,
 			    a->kind == ACT_SET ? setvals[i] : a->value);
 			break;
 		case ACT_RAISE:
@@ -400,9 +433,17 @@ engine_apply(struct engine_state *st, const char *label, const char *where,
 			} else if (st->cap[a->idx] == 0 || a->level < st->cap[a->idx]) {
 				st->cap[a->idx] = a->level;
 			}
-			snprintf(eff, sizeof(eff), "%s %s %d (%d->%d)",
-			    a->kind == ACT_RAISE ? "raise" : "cap", rs->crits[a->idx].name,
-			    a->level, before, engine_crit_now(st, a->idx));
+			/* "%s %s %d (%d->%d)" */
+			at = 0;
+			engine_eff_put(eff, sizeof(eff), &at, a->kind == ACT_RAISE ? "raise " : "cap ");
+			engine_eff_put(eff, sizeof(eff), &at, rs->crits[a->idx].name);
+			engine_eff_put(eff, sizeof(eff), &at, " ");
+			engine_eff_int(eff, sizeof(eff), &at, a->level);
+			engine_eff_put(eff, sizeof(eff), &at, " (");
+			engine_eff_int(eff, sizeof(eff), &at, before);
+			engine_eff_put(eff, sizeof(eff), &at, "->");
+			engine_eff_int(eff, sizeof(eff), &at, engine_crit_now(st, a->idx));
+			engine_eff_put(eff, sizeof(eff), &at, ")");
 			break;
 		case ACT_DISQ:
 			st->disq_on[a->idx] = 1;

@@ -405,6 +405,57 @@ START_TEST(test_engine_ascii_windows)
 }
 END_TEST
 
+/* The effect texts of a hit: "set F=V" cut at 255 bytes as snprintf()
+ * cuts it, and "raise C N (A->B)" / "cap C N (A->B)". */
+START_TEST(test_engine_effects)
+{
+	static const char field[] = "a-field-name-long-enough-to-push-the-effect-past-its-cap-x";
+	char rules[1024], body[400], want[256], full[600];
+	struct ruleset *rs;
+	struct engine_input in;
+	struct verdict v;
+	struct lm_err err;
+	char text[600];
+	int found = 0;
+
+	snprintf(rules, sizeof(rules),
+	    "criterion c\nfield %s text\ndecision no\n"
+	    "rule long body /(v[a-z]+)/ set %s raise c 3\n"
+	    "rule low body /vvv/ cap c 2\n"
+	    "when always => decide no\n", field, field);
+	rs = text_load(rules, 0);
+	memset(body, 'v', 199);
+	body[199] = '\0';
+	snprintf(text, sizeof(text), "From: a@b.example\nSubject: s\n\n%s\n", body);
+	memset(&in, 0, sizeof(in));
+	in.data = text;
+	in.len = strlen(text);
+	verdict_init(&v);
+	ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, &v, &err), 0);
+	/* what snprintf() into 256 bytes keeps */
+	snprintf(full, sizeof(full), "set %s=%s", field, body);
+	ck_assert_uint_gt(strlen(full), 255);
+	memcpy(want, full, 255);
+	want[255] = '\0';
+	for (size_t i = 0; i < v.nhits; i++) {
+		if (strcmp(v.hits[i].rule, "long") == 0 && strncmp(v.hits[i].effect, "set ", 4) == 0) {
+			ck_assert_str_eq(v.hits[i].effect, want);
+			ck_assert_uint_eq(strlen(v.hits[i].effect), 255);
+			found |= 1;
+		} else if (strcmp(v.hits[i].rule, "long") == 0) {
+			ck_assert_str_eq(v.hits[i].effect, "raise c 3 (1->3)");
+			found |= 2;
+		} else if (strcmp(v.hits[i].rule, "low") == 0) {
+			ck_assert_str_eq(v.hits[i].effect, "cap c 2 (3->2)");
+			found |= 4;
+		}
+	}
+	ck_assert_int_eq(found, 7);
+	verdict_free(&v);
+	rules_unref(rs);
+}
+END_TEST
+
 /* verdict_add_hit(): every hit kept in order as the array grows; a
  * capture cut at VERDICT_CAPTURE_MAX gets "...", control bytes become
  * spaces, and a capture that ends where its text ends gets no "..." */
@@ -460,6 +511,7 @@ suite_engine(void)
 	tcase_add_test(tc, test_engine_ascii_variant);
 	tcase_add_test(tc, test_engine_verdict_hits);
 	tcase_add_test(tc, test_engine_ascii_windows);
+	tcase_add_test(tc, test_engine_effects);
 	suite_add_tcase(s, tc);
 	return s;
 }
