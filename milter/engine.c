@@ -82,6 +82,7 @@ struct engine_ctx {
 	size_t nlast;
 	uint32_t gen;		/* this message's stamp in last[] */
 	int zone;		/* the zone being scanned */
+	int ascii;		/* its text is all ASCII: the literals' pre_ascii */
 	struct engine_profile *prof;	/* or NULL */
 	const char *scan_text;	/* its text */
 	const struct ruleset *scan_rs;
@@ -101,6 +102,7 @@ struct engine_state {
 	int decision;		/* -1 until decided */
 	struct engine_history hist;
 	int limit_hit;
+	unsigned char ascii[ZONE_COUNT];	/* per zone: 0 not known, 1 ASCII, 2 not */
 	int windows;		/* ctx->first and ctx->sorted hold this message's windows */
 };
 
@@ -366,6 +368,33 @@ engine_set_field(struct engine_state *st, int idx, const char *value, const char
 	st->fset[idx] = 1;
 }
 
+/* engine_eff_put - append s to the effect text at *at, cut as snprintf()
+ * cuts into cap bytes (the formatting of the two commonest effects) */
+static void
+engine_eff_put(char *eff, size_t cap, size_t *at, const char *s)
+{
+	while (*s && *at + 1 < cap)
+		eff[(*at)++] = *s++;
+	eff[*at] = '\0';
+}
+
+/* engine_eff_int - the same for a number, as %d prints it */
+static void
+engine_eff_int(char *eff, size_t cap, size_t *at, int n)
+{
+	char digits[16], *p = digits + sizeof(digits) - 1;
+	unsigned int u = n < 0 ? 0u - (unsigned int)n : (unsigned int)n;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (n < 0)
+		*--p = '-';
+	engine_eff_put(eff, cap, at, p);
+}
+
 /* engine_apply - apply actions; cap/sub are the capture for SET */
 static void
 engine_apply(struct engine_state *st, const char *label, const char *where,
@@ -374,6 +403,7 @@ engine_apply(struct engine_state *st, const char *label, const char *where,
 {
 	const struct ruleset *rs = st->rs;
 	char eff[256];
+	size_t at;
 
 	for (int i = 0; i < nacts; i++) {
 		const struct rules_act *a = &acts[i];
@@ -386,7 +416,12 @@ engine_apply(struct engine_state *st, const char *label, const char *where,
 				continue;
 			engine_set_field(st, a->idx, a->kind == ACT_SET ? setvals[i] : a->value,
 			    where, label);
-			snprintf(eff, sizeof(eff), "set %s=%s", rs->fields[a->idx].name,
+			/* "set %s=%s" */
+			at = 0;
+			engine_eff_put(eff, sizeof(eff), &at, "set ");
+			engine_eff_put(eff, sizeof(eff), &at, rs->fields[a->idx].name);
+			engine_eff_put(eff, sizeof(eff), &at, "=");
+			engine_eff_put(eff, sizeof(eff), &at,
 			    a->kind == ACT_SET ? setvals[i] : a->value);
 			break;
 		case ACT_RAISE:
@@ -398,9 +433,17 @@ engine_apply(struct engine_state *st, const char *label, const char *where,
 			} else if (st->cap[a->idx] == 0 || a->level < st->cap[a->idx]) {
 				st->cap[a->idx] = a->level;
 			}
-			snprintf(eff, sizeof(eff), "%s %s %d (%d->%d)",
-			    a->kind == ACT_RAISE ? "raise" : "cap", rs->crits[a->idx].name,
-			    a->level, before, engine_crit_now(st, a->idx));
+			/* "%s %s %d (%d->%d)" */
+			at = 0;
+			engine_eff_put(eff, sizeof(eff), &at, a->kind == ACT_RAISE ? "raise " : "cap ");
+			engine_eff_put(eff, sizeof(eff), &at, rs->crits[a->idx].name);
+			engine_eff_put(eff, sizeof(eff), &at, " ");
+			engine_eff_int(eff, sizeof(eff), &at, a->level);
+			engine_eff_put(eff, sizeof(eff), &at, " (");
+			engine_eff_int(eff, sizeof(eff), &at, before);
+			engine_eff_put(eff, sizeof(eff), &at, "->");
+			engine_eff_int(eff, sizeof(eff), &at, engine_crit_now(st, a->idx));
+			engine_eff_put(eff, sizeof(eff), &at, ")");
 			break;
 		case ACT_DISQ:
 			st->disq_on[a->idx] = 1;
@@ -443,6 +486,29 @@ engine_rule_pending(const struct engine_state *st, const struct rules_rule *r)
 	return 0;
 }
 
+/* engine_zone_ascii - is a zone's text all ASCII?  (asked once per zone) */
+static int
+engine_zone_ascii(struct engine_state *st, int zid)
+{
+	const unsigned char *p = (const unsigned char *)st->z.text[zid];
+	size_t n = st->z.len[zid], i = 0;
+	uint64_t any = 0;
+
+	if (st->ascii[zid] == 0) {
+		/* eight bytes at a time: a high bit anywhere survives the OR */
+		for (; i + 8 <= n; i += 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			any |= w;
+		}
+		for (; i < n; i++)
+			any |= p[i];
+		st->ascii[zid] = (any & 0x8080808080808080ULL) ? 2 : 1;
+	}
+	return st->ascii[zid] == 1;
+}
+
 #ifdef HAVE_HYPERSCAN
 /* engine_hs_hit - Hyperscan saw literal id end at offset to: a window */
 static int
@@ -450,7 +516,8 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 	      unsigned int flags, void *arg)
 {
 	struct engine_ctx *ctx = arg;
-	const struct rules_lit *l = &ctx->scan_rs->lits[id];
+	const struct rules_lit *l = &ctx->scan_rs->lits[id], *prev;
+	const struct prefilter_bound *pre = ctx->ascii ? &l->pre_ascii : &l->pre;
 	struct engine_win *w;
 	struct engine_last *last;
 	unsigned long long at = to - l->len;
@@ -467,9 +534,12 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 	w->key = l->rule * ZONE_COUNT + (uint32_t)ctx->zone;
 	w->hi = (uint32_t)at;
 	last = &ctx->last[w->key];
-	if (l->pre.kind == PREFILTER_WALK && last->gen == ctx->gen && last->hi <= at &&
-	    (ctx->scan_rs->lits[last->lit].bound == l->bound ||
-	     prefilter_within(&l->pre, &ctx->scan_rs->lits[last->lit].pre))) {
+	/* (last->lit is this message's only when gen is) */
+	prev = last->gen == ctx->gen ? &ctx->scan_rs->lits[last->lit] : l;
+	if (pre->kind == PREFILTER_WALK && last->gen == ctx->gen && last->hi <= at &&
+	    (ctx->ascii ? prev->bound_ascii == l->bound_ascii ||
+			  prefilter_within(pre, &prev->pre_ascii) :
+			  prev->bound == l->bound || prefilter_within(pre, &prev->pre))) {
 		/*
 		 * The rule's previous occurrence came first and allows at least
 		 * as much before it: a walk that reaches it would go on as that
@@ -478,14 +548,14 @@ engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
 		 * previous one's start.
 		 */
 		size_t lo = prefilter_walk(ctx->scan_rs->freetabs + 256 * (size_t)l->freetab,
-		    l->pre.fixed, ctx->scan_text, (size_t)at, last->hi);
+		    pre->fixed, ctx->scan_text, (size_t)at, last->hi);
 
 		w->lo = lo <= last->hi ? last->lo : (uint32_t)lo;
-	} else if (l->pre.kind == PREFILTER_WALK) {
+	} else if (pre->kind == PREFILTER_WALK) {
 		w->lo = (uint32_t)prefilter_walk(ctx->scan_rs->freetabs + 256 * (size_t)l->freetab,
-		    l->pre.fixed, ctx->scan_text, (size_t)at, 0);
+		    pre->fixed, ctx->scan_text, (size_t)at, 0);
 	} else {
-		w->lo = (uint32_t)prefilter_start(&l->pre, ctx->scan_text, (size_t)at);
+		w->lo = (uint32_t)prefilter_start(pre, ctx->scan_text, (size_t)at);
 	}
 	last->gen = ctx->gen;
 	last->hi = w->hi;
@@ -575,6 +645,7 @@ engine_prefilter(struct engine_state *st)
 			continue;
 		ctx->zone = z;
 		ctx->scan_text = st->z.text[z];
+		ctx->ascii = engine_zone_ascii(st, z);
 		if (st->z.len[z] > 0xfffffffeu ||
 		    hs_scan(rs->hs_db, st->z.text[z], (unsigned)st->z.len[z], 0, ctx->scratch,
 		    engine_hs_hit, ctx) != HS_SUCCESS)
@@ -604,6 +675,8 @@ engine_scan(struct engine_state *st, const struct rules_rule *r, int zid, PCRE2_
 	pcre2_match_context *mctx = st->ctx->mctx;
 	const char *text = st->z.text[zid];
 	size_t len = st->z.len[zid];
+	const pcre2_code *re = r->re;
+	int jit = r->jit;
 
 	if (limit != PCRE2_UNSET) {
 		mctx = st->ctx->mctx_win;
@@ -612,8 +685,8 @@ engine_scan(struct engine_state *st, const struct rules_rule *r, int zid, PCRE2_
 	for (; *m < RULES_MAX_MATCHES && *start < len && *start <= limit; (*m)++) {
 		/* the JIT entry point skips pcre2_match()'s checks; a pattern
 		 * the JIT could not compile runs interpreted */
-		int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, *start, 0, md, mctx)
-				: pcre2_match(r->re, (PCRE2_SPTR)text, len, *start, 0, md, mctx);
+		int rc = jit ? pcre2_jit_match(re, (PCRE2_SPTR)text, len, *start, 0, md, mctx)
+			     : pcre2_match(re, (PCRE2_SPTR)text, len, *start, 0, md, mctx);
 		PCRE2_SIZE *ov;
 		int ok = 1;
 

@@ -39,6 +39,7 @@ struct msg_walk {
 };
 
 static int msg_initialised;
+static int msg_all_headers;	/* LEADMILTER_ALL_HEADERS: no trimming */
 
 static void msg_walk_object(struct msg_walk *w, GMimeObject *obj, int depth,
 			    struct buf *out);
@@ -48,6 +49,7 @@ void
 msg_global_init(void)
 {
 	if (msg_initialised++ == 0) {
+		msg_all_headers = getenv("LEADMILTER_ALL_HEADERS") != NULL;
 		g_mime_init();
 		html_global_init();
 	}
@@ -63,12 +65,45 @@ msg_global_shutdown(void)
 	}
 }
 
+/* msg_plain_ascii - len bytes of ASCII without NUL, eight at a time: what
+ * most text is, and valid UTF-8 without asking g_utf8_validate() */
+static int
+msg_plain_ascii(const char *p, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t bad = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		/* a high bit, or a zero byte (the classic test: exact when no
+		 * byte has its high bit set, and a high bit fails anyway) */
+		bad |= w | ((w - ones) & ~w);
+	}
+	for (; i < len; i++)
+		bad |= (unsigned char)p[i] == 0 ? 0x80 : (unsigned char)p[i];
+	return (bad & highs) == 0;
+}
+
+/* msg_utf8_valid - g_utf8_validate() of len bytes (NUL is invalid) */
+static int
+msg_utf8_valid(const char *p, size_t len)
+{
+	return msg_plain_ascii(p, len) || g_utf8_validate(p, (gssize)len, NULL);
+}
+
 /* msg_utf8_append - append bytes, each invalid UTF-8 byte (or NUL) as U+FFFD */
 static void
 msg_utf8_append(struct buf *out, const char *p, size_t len)
 {
 	const char *end;
 
+	if (msg_plain_ascii(p, len)) {
+		buf_append(out, p, len);
+		return;
+	}
 	while (len > 0) {
 		if (g_utf8_validate(p, (gssize)len, &end)) {
 			buf_append(out, p, len);
@@ -126,7 +161,7 @@ msg_convert(struct buf *out, const char *p, size_t len, const char *cs)
 	size_t inleft, oleft, chunk;
 
 	if (msg_charset_is_ascii(cs)) {
-		if (g_utf8_validate(p, (gssize)len, NULL)) {
+		if (msg_utf8_valid(p, len)) {
 			buf_append(out, p, len);
 			goto out;
 		}
@@ -138,7 +173,7 @@ msg_convert(struct buf *out, const char *p, size_t len, const char *cs)
 	}
 	if ((cd = g_mime_iconv_open("UTF-8", cs)) == (iconv_t)-1) {
 		/* Unknown charset name: UTF-8 if it is, else windows-1252. */
-		if (g_utf8_validate(p, (gssize)len, NULL)
+		if (msg_utf8_valid(p, len)
 		    || (cd = g_mime_iconv_open("UTF-8", "windows-1252"))
 		    == (iconv_t)-1) {
 			msg_utf8_append(out, p, len);
@@ -349,7 +384,8 @@ msg_walk_leaf(struct msg_walk *w, GMimeObject *obj, struct buf *out)
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	struct buf utf8 = BUF_INIT, clean = BUF_INIT, html = BUF_INIT;
 	GByteArray *ba = NULL;
-	const char *cs;
+	const char *cs, *text;
+	size_t tlen;
 	int is_html;
 
 	if (ct == NULL || !g_mime_content_type_is_type(ct, "text", "*"))
@@ -360,15 +396,28 @@ msg_walk_leaf(struct msg_walk *w, GMimeObject *obj, struct buf *out)
 	if ((ba = msg_part_bytes(GMIME_PART(obj))) == NULL || ba->len == 0)
 		goto out;
 	cs = g_mime_content_type_get_parameter(ct, "charset");
-	msg_convert(&utf8, (const char *)ba->data, ba->len, cs);
-	msg_text_clean(&clean, buf_str(&utf8), utf8.len);
+	/* Valid UTF-8 declared as such (or as ASCII) and without CR is
+	 * read in place: what msg_convert() and msg_text_clean() would copy
+	 * unchanged. */
+	text = (const char *)ba->data;
+	tlen = ba->len;
+	if (!((msg_charset_is_ascii(cs) || msg_charset_is_utf8(cs))
+	      && msg_utf8_valid(text, tlen))) {
+		msg_convert(&utf8, text, tlen, cs);
+		text = buf_str(&utf8);
+		tlen = utf8.len;
+	}
+	if (memchr(text, '\r', tlen) != NULL) {
+		msg_text_clean(&clean, text, tlen);
+		text = buf_str(&clean);
+		tlen = clean.len;
+	}
 	if (is_html) {
-		if (html_to_text(buf_str(&clean), clean.len, &html) == 0)
+		if (html_to_text(text, tlen, &html) == 0)
 			msg_text_add(w, out, buf_str(&html), html.len,
 				     MSG_ORIGIN_HTML);
 	} else {
-		msg_text_add(w, out, buf_str(&clean), clean.len,
-			     MSG_ORIGIN_PLAIN);
+		msg_text_add(w, out, text, tlen, MSG_ORIGIN_PLAIN);
 	}
 out:
 	if (ba != NULL)
@@ -567,10 +616,106 @@ out:
 	return ret;
 }
 
+/*
+ * The header fields GMime or this module read: GMimeMessage's own (the
+ * address fields, Subject, Date, Message-Id) and every Content-* field,
+ * which the parser hands to the body part.  The parser reads no other
+ * (not even MIME-Version); Content-Length only in mbox format.
+ */
+static const char *const msg_kept_fields[] = {
+	"From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date",
+	"Message-Id", NULL
+};
+
+/* msg_field_kept - a field name (n bytes, before its ':') GMime must see */
+static int
+msg_field_kept(const char *name, size_t n)
+{
+	if (n >= 8 && g_ascii_strncasecmp(name, "Content-", 8) == 0)
+		return 1;
+	for (const char *const *k = msg_kept_fields; *k; k++)
+		if (strlen(*k) == n && g_ascii_strncasecmp(name, *k, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * msg_headers_trim - see msg.h.  Only a plain header block is trimmed:
+ * every line a "Name:" field (name bytes 33..126 but ':', the colon right
+ * after) or a folded continuation (starting with SP or TAB), no NUL, and a
+ * blank line (LF or CRLF) ending it.  Then GMime parses each field on its
+ * own, and a field left out, continuation lines and all, changes nothing
+ * it makes of the others or of the body (GMime treats a first line
+ * differently only when it is no field).  At least one field stays.
+ * Anything else: 0, GMime gets all.
+ */
+int
+msg_headers_trim(const char *data, size_t len, struct buf *out)
+{
+	const char *p = data, *end = data + len, *eol, *body = NULL;
+	size_t kept = 0, dropped = 0;
+	int keep = 1;
+
+	/* check the whole block first */
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return 0;	/* no end of headers */
+		if (p == eol || (p[0] == '\r' && p + 1 == eol)) {
+			body = p;
+			break;
+		}
+		if (memchr(p, '\0', (size_t)(eol - p)) != NULL)
+			return 0;
+		if (*p == ' ' || *p == '\t') {
+			if (kept + dropped == 0)
+				return 0;
+			continue;
+		}
+		for (const char *q = p;; q++) {
+			if (q == eol)
+				return 0;
+			if (*q == ':') {
+				if (q == p)
+					return 0;
+				if (msg_field_kept(p, (size_t)(q - p)))
+					kept++;
+				else
+					dropped++;
+				break;
+			}
+			if ((unsigned char)*q < 33 || (unsigned char)*q > 126)
+				return 0;
+		}
+	}
+	if (body == NULL || dropped == 0 || kept == 0)
+		return 0;
+	/* then copy the fields kept, each with its continuation lines */
+	buf_reserve(out, len);
+	for (p = data; p < body; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(body - p));
+		if (*p != ' ' && *p != '\t')
+			keep = msg_field_kept(p, (size_t)((const char *)memchr(p, ':',
+			    (size_t)(eol - p)) - p));
+		if (keep)
+			buf_append(out, p, (size_t)(eol + 1 - p));
+	}
+	buf_append(out, body, (size_t)(end - body));
+	return 1;
+}
+
 /* msg_parse - parse raw message bytes into m */
 int
 msg_parse(const char *data, size_t len, struct msg *m, struct lm_err *err)
 {
+	return msg_parse_flags(data, len, m, msg_all_headers ? MSG_ALL_HEADERS : 0, err);
+}
+
+/* msg_parse_flags - see msg.h */
+int
+msg_parse_flags(const char *data, size_t len, struct msg *m, int flags,
+		struct lm_err *err)
+{
+	struct buf trimmed = BUF_INIT;
 	GMimeStream *stream = NULL;
 	GMimeParser *parser = NULL;
 	GMimeMessage *message = NULL;
@@ -582,7 +727,10 @@ msg_parse(const char *data, size_t len, struct msg *m, struct lm_err *err)
 		lm_err_set(err, "", 0, 0, "empty message");
 		goto out;
 	}
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	if (!(flags & MSG_ALL_HEADERS) && msg_headers_trim(data, len, &trimmed))
+		stream = g_mime_stream_mem_new_with_buffer(trimmed.data, trimmed.len);
+	else
+		stream = g_mime_stream_mem_new_with_buffer(data, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	message = g_mime_parser_construct_message(parser, NULL);
@@ -620,6 +768,7 @@ out:
 		g_object_unref(parser);
 	if (stream != NULL)
 		g_object_unref(stream);
+	buf_free(&trimmed);
 	return ret;
 }
 

@@ -16,6 +16,12 @@
  *              m->truncated set).  No zones, no scoring: see zone.c.
  * DIAGNOSTICS  0 on success (also for odd but parseable input), LM_ESYNTAX
  *              when nothing usable could be parsed, with err->msg set.
+ *              GMime is not shown the top-level header fields that
+ *              neither GMime nor this module reads (Received, DKIM-
+ *              Signature, X-...): each costs a GObject made and freed, and
+ *              dropping whole well-formed fields changes nothing else
+ *              GMime sees (LEADMILTER_ALL_HEADERS=1 keeps them, for the
+ *              tests that show it).
  * OWNERSHIP    Every string in struct msg is owned by it; msg_free() frees
  *              them.  Nothing points into GMime objects after return.
  * SEE ALSO     html(3), zone(3)
@@ -57,6 +63,13 @@ void msg_global_init(void);
 void msg_global_shutdown(void);
 
 int msg_parse(const char *data, size_t len, struct msg *m, struct lm_err *err);
+/* the same; MSG_ALL_HEADERS hands GMime every header (see msg_headers_trim) */
+#define MSG_ALL_HEADERS	1
+int msg_parse_flags(const char *data, size_t len, struct msg *m, int flags,
+		    struct lm_err *err);
+/* the message without the top-level header fields no reader of it needs;
+ * 0 and out untouched when it must go to GMime as it is */
+int msg_headers_trim(const char *data, size_t len, struct buf *out);
 void msg_free(struct msg *m);
 
 #endif

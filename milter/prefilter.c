@@ -32,8 +32,19 @@
 
 #define PF_CROSS_MAX	256	/* exact strings kept through a concatenation */
 #define PF_DEPTH_MAX	200	/* group nesting */
-#define PF_CHAR_MAX	4	/* bytes of one character, at most */
-#define PF_LIT_MAX	3	/* bytes k or s may match caselessly (Kelvin sign, long s) */
+#define PF_CHAR_MAX_UTF	4	/* bytes of one character, at most */
+#define PF_LIT_MAX_UTF	3	/* bytes k or s may match caselessly (Kelvin sign, long s) */
+
+/*
+ * prefilter_literals_ascii() reads a pattern for text that is all ASCII:
+ * there every character is one byte, but for \R, which may take CR LF.
+ * The reader runs in one thread at a time per call; the mode is the
+ * calling thread's.
+ */
+static _Thread_local int pf_ascii;
+
+#define PF_CHAR_MAX	(pf_ascii ? 1 : PF_CHAR_MAX_UTF)
+#define PF_LIT_MAX	(pf_ascii ? 1 : PF_LIT_MAX_UTF)
 #define PF_FIXED_MAX	(1UL << 24)	/* past this a bound is no bound */
 #define PF_CLASS_EXACT	10	/* a class of at most this many characters is exact */
 
@@ -993,9 +1004,15 @@ pf_escape(struct pf_parser *ps)
 	case 'v': case 'V':
 		pf_escape_bytes(c, NULL, set, NULL);
 		return pf_none(set);
-	case 'R':
+	case 'R': {
+		struct pf_info i;
+
 		pf_escape_bytes('v', NULL, set, NULL);
-		return pf_none(set);
+		i = pf_none(set);
+		if (pf_ascii)
+			i.max = pf_b_fixed(2, set);	/* CR LF */
+		return i;
+	}
 	case 'N': case 'C':
 		memset(set, 0xff, sizeof(set));
 		return pf_none(set);
@@ -1525,6 +1542,19 @@ prefilter_walk(const unsigned char *freetab, unsigned long budget, const char *t
 		budget--;
 		p--;
 	}
+}
+
+/* prefilter_literals_ascii - see prefilter.h */
+int
+prefilter_literals_ascii(const char *pattern, char ***lits, struct prefilter_bound **pre,
+			 size_t *n)
+{
+	int rc;
+
+	pf_ascii = 1;
+	rc = prefilter_literals(pattern, lits, pre, n);
+	pf_ascii = 0;
+	return rc;
 }
 
 /* prefilter_start - see prefilter.h */

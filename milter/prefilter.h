@@ -65,6 +65,10 @@ struct prefilter_bound {
 
 int prefilter_literals(const char *pattern, char ***lits, struct prefilter_bound **pre,
 		       size_t *n);
+/* the same literals, with bounds for text that is all ASCII (one byte a
+ * character): tighter, and right only there */
+int prefilter_literals_ascii(const char *pattern, char ***lits, struct prefilter_bound **pre,
+			     size_t *n);
 void prefilter_free(char **lits, struct prefilter_bound *pre, size_t n);
 int prefilter_anywhere(const struct prefilter_bound *b);
 size_t prefilter_start(const struct prefilter_bound *b, const char *text, size_t at);

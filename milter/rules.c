@@ -541,6 +541,349 @@ rules_list_alt(const struct rules_entry *e, size_t n, int grouped, struct buf *a
 	free(lead);
 }
 
+/*
+ * Branch grouping for whole patterns (rules_group_branches): the same
+ * idea as rules_list_alt() for the alternations a rule writes itself.
+ * A branch's leads are the ASCII letters a match of it may start with,
+ * after any \b and lookbehinds (rg_lead).  A lookahead [xX] placed where
+ * a branch starting with x starts accepts whatever x accepts there
+ * (caseless or not, Kelvin sign and long s included), and no character
+ * matches two different letters, so branches whose leads do not meet
+ * never match at the same position and may trade places.  Each branch
+ * with one lead gathers the later ones with the same lead, behind one
+ * lookahead, in their order, up to a branch that may start with that
+ * letter and another or that cannot be told: no match and no capture
+ * changes.  A branch that holds a capturing group (its number would
+ * change) or any group other than (?: (?> and assertions (option
+ * settings reach the branches after them) cannot be told.  Assertions
+ * are copied as they are: a lookbehind must keep its fixed-length
+ * branches.
+ */
+
+/* rg_class_end - p at '[': just past the class */
+static const char *
+rg_class_end(const char *p, const char *end)
+{
+	p++;
+	if (p < end && *p == '^')
+		p++;
+	if (p < end && *p == ']')
+		p++;
+	while (p < end && *p != ']') {
+		if (*p == '\\' && p + 1 < end) {
+			p += 2;
+		} else if (*p == '[' && p + 1 < end && p[1] == ':') {
+			const char *q = p + 2;
+
+			while (q + 1 < end && !(q[0] == ':' && q[1] == ']'))
+				q++;
+			p = q + 1 < end ? q + 2 : q + 1;
+		} else {
+			p++;
+		}
+	}
+	return p < end ? p + 1 : end;
+}
+
+/* rg_group_end - p at '(': just past its ')' */
+static const char *
+rg_group_end(const char *p, const char *end)
+{
+	int depth = 0;
+
+	while (p < end) {
+		if (*p == '\\' && p + 1 < end) {
+			p += 2;
+			continue;
+		}
+		if (*p == '[') {
+			p = rg_class_end(p, end);
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p + 1;
+		p++;
+	}
+	return end;
+}
+
+/* rg_next - past one element of a branch: an escape, a class, a group or
+ * a character */
+static const char *
+rg_next(const char *p, const char *end)
+{
+	if (*p == '\\' && p + 1 < end)
+		return p + 2;
+	if (*p == '[')
+		return rg_class_end(p, end);
+	if (*p == '(')
+		return rg_group_end(p, end);
+	return p + 1;
+}
+
+/* rg_is_assert - p at '(': a lookahead or lookbehind */
+static int
+rg_is_assert(const char *p, const char *end)
+{
+	return end - p > 2 && p[1] == '?' && (p[2] == '=' || p[2] == '!' ||
+	    (end - p > 3 && p[2] == '<' && (p[3] == '=' || p[3] == '!')));
+}
+
+/* rg_movable - a branch holds only groups that may move: (?: (?> and
+ * assertions */
+static int
+rg_movable(const char *b, const char *e)
+{
+	for (const char *p = b; p < e; p++) {
+		if (*p == '\\' && p + 1 < e) {
+			p++;
+			continue;
+		}
+		if (*p == '[') {
+			p = rg_class_end(p, e) - 1;
+			continue;
+		}
+		if (*p == '(' && !(e - p > 2 && p[1] == '?' && (p[2] == ':' || p[2] == '>')) &&
+		    !rg_is_assert(p, e))
+			return 0;
+	}
+	return 1;
+}
+
+static uint32_t rg_lead_alt(const char *b, const char *e);
+
+/*
+ * rg_lead - the letters every match of branch [b, e) may start with, one
+ * bit per letter a..z, or 0 when that cannot be told: a letter not made
+ * optional, a (?:...) whose branches all can be told (their union), or
+ * a lookahead [xX] as rules_list_alt() and rg_alt() write them.
+ */
+static uint32_t
+rg_lead(const char *b, const char *e)
+{
+	const char *p = b, *next;
+	uint32_t lead;
+
+	/* zero-width things that look back */
+	for (;;) {
+		if (e - p > 1 && p[0] == '\\' && p[1] == 'b')
+			p += 2;
+		else if (p < e && *p == '(' && rg_is_assert(p, e) && p[2] == '<')
+			p = rg_group_end(p, e);
+		else
+			break;
+	}
+	if (p >= e)
+		return 0;
+	if (e - p > 7 && strncmp(p, "(?=[", 4) == 0 && isalpha((unsigned char)p[4]) &&
+	    (unsigned char)p[4] < 0x80 && p[5] == toupper((unsigned char)p[4]) &&
+	    p[6] == ']' && p[7] == ')' && islower((unsigned char)p[4]))
+		return 1u << (p[4] - 'a');
+	if (isalpha((unsigned char)*p) && (unsigned char)*p < 0x80) {
+		lead = 1u << (tolower((unsigned char)*p) - 'a');
+		next = p + 1;
+	} else if (e - p > 2 && p[0] == '(' && p[1] == '?' && p[2] == ':') {
+		next = rg_group_end(p, e);
+		if (next[-1] != ')' || (lead = rg_lead_alt(p + 3, next - 1)) == 0)
+			return 0;
+	} else {
+		return 0;
+	}
+	/* a quantifier that may take none of it (any {} to keep it simple) */
+	if (next < e && (*next == '?' || *next == '*' || *next == '{'))
+		return 0;
+	return lead;
+}
+
+/* rg_lead_alt - the letters the branches of [b, e) may start with, or 0
+ * when one of them cannot be told */
+static uint32_t
+rg_lead_alt(const char *b, const char *e)
+{
+	uint32_t lead = 0;
+	const char *p = b, *start = b;
+
+	for (;;) {
+		if (p >= e || *p == '|') {
+			uint32_t l = rg_lead(start, p);
+
+			if (l == 0)
+				return 0;
+			lead |= l;
+			if (p >= e)
+				return lead;
+			start = ++p;
+			continue;
+		}
+		p = rg_next(p, e);
+	}
+}
+
+static void rg_alt(const char *b, const char *e, uint32_t known, struct buf *out);
+
+/* rg_branch - copy a branch, grouping inside its (?: (?> and capturing
+ * groups */
+static void
+rg_branch(const char *b, const char *e, struct buf *out)
+{
+	uint32_t known = 0;	/* the letter a lookahead just before asserts */
+
+	for (const char *p = b; p < e; known = 0) {
+		const char *q = rg_next(p, e), *body;
+
+		/* (?=[xX]) as rules_list_alt() writes it: x is known next */
+		if (q - p == 8 && strncmp(p, "(?=[", 4) == 0 && rg_lead(p, e) != 0) {
+			buf_append(out, p, 8);
+			known = rg_lead(p, e);
+			p = q;
+			if (p >= e || *p != '(')
+				continue;
+			q = rg_next(p, e);
+		}
+
+		if (*p != '(' || q[-1] != ')' || rg_is_assert(p, e) ||
+		    (p + 1 < e && p[1] == '*')) {
+			buf_append(out, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		if (p[1] != '?')
+			body = p + 1;				/* ( */
+		else if (p[2] == ':' || p[2] == '>')
+			body = p + 3;				/* (?: (?> */
+		else if (p[2] == '<' || p[2] == '\'' || (p[2] == 'P' && p[3] == '<')) {
+			/* (?<name> (?'name' (?P<name> */
+			body = p + 3;
+			while (body < q && *body != '>' && *body != '\'')
+				body++;
+			body++;
+		} else {
+			body = NULL;				/* options and the rest */
+		}
+		if (body == NULL || body > q - 1) {
+			buf_append(out, p, (size_t)(q - p));
+		} else {
+			buf_append(out, p, (size_t)(body - p));
+			rg_alt(body, q - 1, known, out);
+			buf_putc(out, ')');
+		}
+		p = q;
+	}
+}
+
+/* rg_alt - copy an alternation, branches grouped by lead; a lookahead
+ * before it already asserts the letter known (or 0) */
+static void
+rg_alt(const char *b, const char *e, uint32_t known, struct buf *out)
+{
+	const char **bs, **be;
+	uint32_t *lead;
+	unsigned char *done;
+	size_t n = 1;
+	const char *p = b, *start = b;
+
+	for (p = b; p < e; p = *p == '|' ? p + 1 : rg_next(p, e))
+		n += *p == '|';
+	bs = lm_xcalloc(n, sizeof(*bs));
+	be = lm_xcalloc(n, sizeof(*be));
+	lead = lm_xcalloc(n, sizeof(*lead));
+	done = lm_xcalloc(n, 1);
+	n = 0;
+	for (p = b;;) {
+		if (p >= e || *p == '|') {
+			bs[n] = start;
+			be[n] = p;
+			lead[n] = rg_movable(start, p) ? rg_lead(start, p) : 0;
+			done[n++] = 0;
+			if (p >= e)
+				break;
+			start = ++p;
+			continue;
+		}
+		p = rg_next(p, e);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t end, members = 0;
+		int c, wrap;
+
+		if (done[i])
+			continue;
+		if (i > 0)
+			buf_putc(out, '|');
+		/* one letter: its group; none or several: the branch alone */
+		if (lead[i] == 0 || (lead[i] & (lead[i] - 1)) != 0) {
+			rg_branch(bs[i], be[i], out);
+			done[i] = 1;
+			continue;
+		}
+		/* the group reaches up to a branch that may start with the same
+		 * letter and another, or that cannot be told */
+		for (end = i; end < n; end++) {
+			if (done[end])
+				continue;
+			if (lead[end] == lead[i])
+				members++;
+			else if (lead[end] == 0 || (lead[end] & lead[i]) != 0)
+				break;
+		}
+		for (c = 0; !(lead[i] & (1u << c)); c++)
+			;
+		/* a lookahead for the letter already asserted: gathered, no second */
+		wrap = members > 1 && lead[i] != known;
+		if (wrap)
+			buf_printf(out, "(?=[%c%c])(?:", 'a' + c, 'A' + c);
+		members = 0;
+		for (size_t k = i; k < end; k++) {
+			if (done[k] || lead[k] != lead[i])
+				continue;
+			if (members++)
+				buf_putc(out, '|');
+			rg_branch(bs[k], be[k], out);
+			done[k] = 1;
+		}
+		if (wrap)
+			buf_putc(out, ')');
+	}
+	free(bs);
+	free(be);
+	free(lead);
+	free(done);
+}
+
+/*
+ * rules_group_branches - src with the branches of its alternations
+ * grouped by lead (above), or NULL to compile src as it is: extended
+ * mode (white space and comments), \Q...\E and LEADMILTER_PLAIN_LISTS=1
+ * (the tests that show grouping changes nothing) are left alone.
+ */
+char *
+rules_group_branches(const char *src, const char *flags)
+{
+	struct buf out = BUF_INIT;
+	const char *p = src, *end = src + strlen(src);
+
+	if ((flags && strchr(flags, 'x')) || strstr(src, "\\Q") || strstr(src, "(?x") ||
+	    strstr(src, "(?^") || getenv("LEADMILTER_PLAIN_LISTS") != NULL)
+		return NULL;
+	/* start-of-pattern verbs: (*UCP) and the like */
+	while (end - p > 1 && p[0] == '(' && p[1] == '*') {
+		const char *q = strchr(p, ')');
+
+		if (q == NULL)
+			return NULL;
+		p = q + 1;
+	}
+	buf_append(&out, src, (size_t)(p - src));
+	rg_alt(p, end, 0, &out);
+	if (strcmp(buf_str(&out), src) == 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_steal(&out);
+}
+
 /* rules_map_norm - see rules_int.h: ASCII text lower-cased with white space
  * runs as one space, as map: lookups compare it; NULL if not all ASCII */
 char *
@@ -811,17 +1154,29 @@ rules_pattern(struct rules_loader *ld, const char *file, const struct rules_tok 
 	PCRE2_SIZE off;
 	pcre2_code *re;
 	uint32_t minlen = 0;
+	char *grouped;
 
 	if ((rc = rules_expand(ld, file, t, &src)) != 0)
 		goto out;
-	/* the engine bounds where a prefiltered rule may start (prefilter.h) */
+	/* the engine bounds where a prefiltered rule may start (prefilter.h);
+	 * big lists written once (rules_compact) and branches grouped by lead
+	 * when that compiles, else as written (whose errors name the place
+	 * the author wrote) */
 	re = NULL;
-	if (rules_compact(ld, t, &csrc, ndef) == 0 && *ndef > 0
-	    && (re = rules_compile(buf_str(&csrc), t->flags, PCRE2_USE_OFFSET_LIMIT, &ec,
-				   &off)) == NULL)
-		*ndef = 0;	/* the expanded form says what is wrong */
-	if (re == NULL)
-		re = rules_compile(buf_str(&src), t->flags, PCRE2_USE_OFFSET_LIMIT, &ec, &off);
+	if (rules_compact(ld, t, &csrc, ndef) != 0)
+		*ndef = 0;
+	for (int pass = *ndef > 0 ? 0 : 1; pass < 2 && re == NULL; pass++) {
+		const char *base = pass == 0 ? buf_str(&csrc) : buf_str(&src);
+
+		grouped = rules_group_branches(base, t->flags);
+		if (grouped != NULL)
+			re = rules_compile(grouped, t->flags, PCRE2_USE_OFFSET_LIMIT, &ec, &off);
+		free(grouped);
+		if (re == NULL)
+			re = rules_compile(base, t->flags, PCRE2_USE_OFFSET_LIMIT, &ec, &off);
+		if (re == NULL)
+			*ndef = 0;
+	}
 	if (re == NULL) {
 		struct rules_tok at = *t;
 
@@ -1893,6 +2248,67 @@ rules_prefilter(struct ruleset *rs)
 }
 #endif
 
+#ifdef HAVE_HYPERSCAN
+/*
+ * rules_prefilter_ascii - each literal's bound for text that is all
+ * ASCII (prefilter_literals_ascii), where a character is one byte, not
+ * up to four: a window in such a zone is a quarter as long behind a
+ * bounded gap such as [^.]{0,40}.  The literals must come out as
+ * rules_prefilter() got them, in the same order, with the same free
+ * bytes; else a literal keeps its bound there too.
+ */
+static void
+rules_prefilter_ascii(struct ruleset *rs)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < rs->nrules && k < rs->nlits; i++) {
+		const struct rules_rule *r = &rs->rules[i];
+		struct buf src = BUF_INIT;
+		char **lu = NULL, **la = NULL;
+		struct prefilter_bound *pu = NULL, *pa = NULL;
+		size_t nu = 0, na = 0, first = k, n;
+		int caseless = 1, same;
+
+		for (n = 0; k < rs->nlits && rs->lits[k].rule == i; k++)
+			n++;
+		if (n == 0)
+			continue;
+		/* as rules_prefilter() reads it */
+		for (const char *f = r->flags; *f; f++)
+			caseless = *f == 'c' ? 0 : *f == 'i' ? 1 : caseless;
+		buf_printf(&src, "%s%s", caseless ? "" : "(?-i)", r->xsrc);
+		same = prefilter_literals(buf_str(&src), &lu, &pu, &nu) == 0 &&
+		    prefilter_literals_ascii(buf_str(&src), &la, &pa, &na) == 0 &&
+		    nu == n && na == n;
+		for (size_t j = 0; same && j < n; j++)
+			same = strcmp(lu[j], la[j]) == 0 && strlen(lu[j]) == rs->lits[first + j].len &&
+			    memcmp(pu[j].free, pa[j].free, sizeof(pa[j].free)) == 0 &&
+			    memcmp(pu[j].free, rs->lits[first + j].pre.free, sizeof(pa[j].free)) == 0 &&
+			    pu[j].fixed == rs->lits[first + j].pre.fixed &&
+			    pa[j].kind == pu[j].kind && pa[j].exact_case == pu[j].exact_case &&
+			    pa[j].fixed <= pu[j].fixed;
+		for (size_t j = 0; j < n; j++) {
+			struct rules_lit *l = &rs->lits[first + j];
+
+			l->pre_ascii = same ? pa[j] : l->pre;
+			/* equal bounds, one id: the engine's quick test */
+			l->bound_ascii = (uint32_t)(first + j);
+			for (size_t m = first; m < first + j; m++)
+				if (rs->lits[m].pre_ascii.fixed == l->pre_ascii.fixed &&
+				    memcmp(rs->lits[m].pre_ascii.free, l->pre_ascii.free,
+				    sizeof(l->pre_ascii.free)) == 0) {
+					l->bound_ascii = rs->lits[m].bound_ascii;
+					break;
+				}
+		}
+		prefilter_free(lu, pu, nu);
+		prefilter_free(la, pa, na);
+		buf_free(&src);
+	}
+}
+#endif
+
 /* rules_check_complete - a set must be usable: criteria and a decision */
 static int
 rules_check_complete(struct rules_loader *ld, const char *where)
@@ -1965,8 +2381,10 @@ rules_load(const char *path, struct ruleset **out, struct lm_err *err)
 		goto out;
 	rules_compile_maps(ld.rs);
 #ifdef HAVE_HYPERSCAN
-	if (getenv("LEADMILTER_NO_PREFILTER") == NULL)
+	if (getenv("LEADMILTER_NO_PREFILTER") == NULL) {
 		rules_prefilter(ld.rs);
+		rules_prefilter_ascii(ld.rs);
+	}
 #endif
 	ld.rs->markers.signoff = (void *const *)ld.rs->signoff;
 	ld.rs->markers.nsignoff = ld.rs->nsignoff;

@@ -134,6 +134,8 @@ struct rules_lit {
 	uint32_t bound;		/* equal for literals of a rule with equal pre */
 	uint32_t freetab;	/* PREFILTER_WALK: its free set in rs->freetabs */
 	struct prefilter_bound pre;	/* what a match may hold before it */
+	struct prefilter_bound pre_ascii;	/* the same in all-ASCII text */
+	uint32_t bound_ascii;	/* like bound, for pre_ascii */
 };
 
 struct ruleset {
@@ -165,5 +167,7 @@ struct ruleset {
 
 int rules_field_index(const struct ruleset *rs, const char *name);
 char *rules_map_norm(const char *s, size_t n);
+/* a pattern with its branches grouped by first letter, or NULL (rules.c) */
+char *rules_group_branches(const char *src, const char *flags);
 
 #endif

@@ -171,12 +171,16 @@ verdict_oneline(const char *s, size_t n, size_t cap)
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;
 	}
+	buf_append(&b, s, n);
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = (unsigned char)b.data[i];
 
-		buf_putc(&b, c < 0x20 || c == 0x7f ? ' ' : c);
+		if (c < 0x20 || c == 0x7f)
+			b.data[i] = ' ';
 	}
-	if (n < strlen(s) && n == cap)
+	/* more text after the cut (s goes on to the end of its zone: no
+	 * strlen() of all of it) */
+	if (n == cap && memchr(s, '\0', n + 1) == NULL)
 		buf_puts(&b, "...");
 	return buf_steal(&b);
 }
@@ -188,7 +192,10 @@ verdict_add_hit(struct verdict *v, const char *rule, const char *where,
 {
 	struct verdict_hit *h;
 
-	v->hits = lm_xrealloc(v->hits, (v->nhits + 1) * sizeof(*v->hits));
+	/* room for 8, 16, 32...: grown when nhits reaches a power of two
+	 * from 8 on (nothing else adds or removes hits) */
+	if (v->nhits == 0 || (v->nhits >= 8 && (v->nhits & (v->nhits - 1)) == 0))
+		v->hits = lm_xrealloc(v->hits, (v->nhits ? 2 * v->nhits : 8) * sizeof(*v->hits));
 	h = &v->hits[v->nhits++];
 	h->rule = lm_xstrdup(rule);
 	h->where = lm_xstrdup(where);

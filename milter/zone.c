@@ -39,6 +39,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -316,44 +317,77 @@ zone_name_like(const char *s, size_t n)
 	return 1;
 }
 
-/* zone_signoff_end - a short line that ends in a sign-off word */
+/* zone_signoff_end - a short line that ends in a sign-off word (the
+ * ending first: most lines have none, and need no count of their words) */
 static int
 zone_signoff_end(const char *s, size_t n)
 {
 	const char *const *w;
 	size_t i, k;
+	int ends = 0;
 
 	while (n > 0 && strchr(",.!: ", s[n - 1]))
 		n--;
-	if (zone_words(s, n) > 8)
+	for (w = zone_signoff_ends; *w && !ends && n > 0; w++) {
+		/* the last letters first: most lines end in none of them */
+		k = strlen(*w);
+		ends = n > k && zone_lower((unsigned char)s[n - 1]) == (unsigned char)(*w)[k - 1]
+		    && strncasecmp(s + n - k, *w, k) == 0
+		    && (s[n - k - 1] == ' ' || s[n - k - 1] == '/');
+	}
+	if (!ends || zone_words(s, n) > 8)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (isdigit((unsigned char)s[i]) || strchr("?;@", s[i]))
 			return 0;
-	for (w = zone_signoff_ends; *w; w++) {
-		k = strlen(*w);
-		if (n > k && strncasecmp(s + n - k, *w, k) == 0
-		    && (s[n - k - 1] == ' ' || s[n - k - 1] == '/'))
-			return 1;
+	return 1;
+}
+
+/*
+ * The sign-offs by first letter, in list order: zone_signoff_order holds
+ * the indexes of the entries starting with byte c from
+ * zone_signoff_start[c] up to zone_signoff_start[c + 1].  A line is
+ * compared with those only; entries with another first letter never
+ * match it, so the first match is the one the whole list gives.
+ */
+#define ZONE_NSIGNOFFS	(sizeof(zone_signoffs) / sizeof(zone_signoffs[0]) - 1)
+static unsigned char zone_signoff_order[ZONE_NSIGNOFFS];
+static unsigned char zone_signoff_start[257];
+static pthread_once_t zone_signoff_once = PTHREAD_ONCE_INIT;
+
+/* zone_signoff_index - sort the sign-offs by first letter, once */
+static void
+zone_signoff_index(void)
+{
+	size_t k = 0;
+
+	for (int c = 0; c < 256; c++) {
+		zone_signoff_start[c] = (unsigned char)k;
+		for (size_t i = 0; zone_signoffs[i]; i++)
+			if ((unsigned char)zone_signoffs[i][0] == c)
+				zone_signoff_order[k++] = (unsigned char)i;
 	}
-	return 0;
+	zone_signoff_start[256] = (unsigned char)k;
 }
 
 /* zone_is_signoff - the line is a built-in sign-off; *strong when bare */
 static int
 zone_is_signoff(const char *s, size_t n, int *strong)
 {
-	const char *const *w;
 	const char *r;
 	size_t k, rn;
+	int c;
 
 	*strong = 1;
 	if (n == 2 && memcmp(s, "--", 2) == 0)
 		return 1;
 	if (zone_prefix_in(s, n, zone_signoff_prefixes))
 		return 1;
-	for (w = zone_signoffs; *w; w++) {
-		if ((k = zone_prefix(s, n, *w)) == 0)
+	pthread_once(&zone_signoff_once, zone_signoff_index);
+	/* the list is lower case: only entries with the line's first letter */
+	c = n > 0 ? zone_lower((unsigned char)s[0]) : 0;
+	for (int j = zone_signoff_start[c]; j < zone_signoff_start[c + 1]; j++) {
+		if ((k = zone_prefix(s, n, zone_signoffs[zone_signoff_order[j]])) == 0)
 			continue;
 		r = s + k;
 		rn = n - k;
@@ -640,7 +674,8 @@ zone_find_signature(struct zone_ctx *c)
 
 		if (l->cls == ZONE_C_QUOTE || zone_is_sigsep(l))
 			continue;
-		l->prose_after = zone_is_prose(l) || c->l[i + 1].prose_after;
+		/* zone_is_prose() only when no later line is prose */
+		l->prose_after = c->l[i + 1].prose_after || zone_is_prose(l);
 		l->lines_after = (l->tlen > 0) + c->l[i + 1].lines_after;
 	}
 	for (i = 0; i < c->n; i++) {
@@ -679,6 +714,27 @@ zone_find_signature(struct zone_ctx *c)
 		c->l[i].cls = ZONE_C_SIG;
 }
 
+/* zone_alnum - ASCII letter or digit: isalnum() without its call (a
+ * byte over 0x7f is the caller's business) */
+static int
+zone_alnum(unsigned char ch)
+{
+	return (unsigned)((ch | 0x20) - 'a') < 26 || (unsigned)(ch - '0') < 10;
+}
+
+/* zone_label_punct - punctuation a form label may hold: what
+ * strchr(" -/'()&#*?_+", ch) says, NUL included, without a call per byte */
+static int
+zone_label_punct(unsigned char ch)
+{
+	switch (ch) {
+	case ' ': case '-': case '/': case '\'': case '(': case ')': case '&':
+	case '#': case '*': case '?': case '_': case '+': case '\0':
+		return 1;
+	}
+	return 0;
+}
+
 /* zone_label - the line starts with a form label; returns its length */
 static size_t
 zone_label(const char *s, size_t n, int need_colon, const char **value,
@@ -696,7 +752,7 @@ zone_label(const char *s, size_t n, int need_colon, const char **value,
 			break;
 		if (ch == '\t')
 			return 0;
-		if (!(isalnum(ch) || ch >= 0x80 || strchr(" -/'()&#*?_+", ch)))
+		if (!(zone_alnum(ch) || ch >= 0x80 || zone_label_punct(ch)))
 			return 0;
 	}
 	if (i > ZONE_LABEL_MAX)
@@ -745,8 +801,11 @@ zone_form_put(struct buf *form, const char *label, size_t ln,
 		return;
 	buf_append(form, label, ln);
 	buf_puts(form, ": ");
-	for (i = 0; i < vn; i++)
-		buf_putc(form, value[i] == '\t' ? ' ' : value[i]);
+	i = form->len;
+	buf_append(form, value, vn);
+	for (; i < form->len; i++)
+		if (form->data[i] == '\t')
+			form->data[i] = ' ';
 	buf_putc(form, '\n');
 }
 
@@ -757,13 +816,16 @@ zone_form_join(struct buf *form, const char *label, size_t ln,
 	       const struct buf *val, int shortv)
 {
 	struct buf joined = BUF_INIT;
-	const char *p = buf_str(val);
-	size_t x;
+	const char *p = buf_str(val), *end = p + val->len, *sep;
 
-	for (x = 0; x < val->len; x++) {
-		if (p[x] != '\x01')
-			buf_putc(&joined, p[x]);
-		else if (joined.len > 0)
+	/* runs between the '\x01's, whole */
+	for (;; p = sep + 1) {
+		if ((sep = memchr(p, '\x01', (size_t)(end - p))) == NULL)
+			sep = end;
+		buf_append(&joined, p, (size_t)(sep - p));
+		if (sep == end)
+			break;
+		if (joined.len > 0)
 			buf_puts(&joined, shortv ? ", " : " ");
 	}
 	zone_form_put(form, label, ln, buf_str(&joined), joined.len);

@@ -7,6 +7,7 @@
 
 #include "check_suites.h"
 #include "engine.h"
+#include "rules_int.h"
 
 static char eng_dir[256];
 static struct ruleset *eng_rs;
@@ -250,6 +251,227 @@ START_TEST(test_engine_lead_id_stable)
 }
 END_TEST
 
+/*
+ * (*UCP) patterns: \b and \w follow Unicode ("é" is a word character),
+ * in ASCII text and in text with accents alike.
+ */
+static const char ucp_rules[] =
+	"criterion c\n"
+	"field word text\n"
+	"decision yes\n"
+	"decision no\n"
+	"rule w body /(*UCP)\\bfoo\\w+/ set word raise c 3\n"
+	"rule posix body /(*UCP)\\bbar[[:alpha:]]+/ raise c 2\n"
+	"rule plain body /\\bbaz\\w+/ raise c 1\n"
+	"when always => decide no\n";
+
+/* text_load - load a rule set from text */
+static struct ruleset *
+text_load(const char *text)
+{
+	char dir[64] = "/tmp/check_ucp.XXXXXX", p[128], msg[800];
+	struct ruleset *rs = NULL;
+	struct lm_err err;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/u.rules", dir);
+	ck_assert_ptr_nonnull(fp = fopen(p, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	ck_assert_msg(rules_load(p, &rs, &err) == 0, "%s", lm_err_format(&err, msg, sizeof(msg)));
+	unlink(p);
+	rmdir(dir);
+	return rs;
+}
+
+/* ucp_word - the word field rule w sets on a body, "" if none */
+static char *
+ucp_word(struct ruleset *rs, const char *body)
+{
+	char text[512];
+	struct engine_input in;
+	struct verdict v;
+	struct lm_err err;
+	const char *w;
+	char *copy;
+
+	snprintf(text, sizeof(text), "From: a@b.example\nSubject: s\n\n%s\n", body);
+	memset(&in, 0, sizeof(in));
+	in.data = text;
+	in.len = strlen(text);
+	verdict_init(&v);
+	ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, &v, &err), 0);
+	w = verdict_field(&v, "word");
+	copy = strdup(w ? w : "");
+	verdict_free(&v);
+	return copy;
+}
+
+START_TEST(test_engine_ucp_words)
+{
+	static const struct {
+		const char *body, *want;
+	} cases[] = {
+		{ "xfoobar foobaz", "foobaz" },
+		{ "\xC3\xA9" "foobar foobaz", "foobaz" },	/* no \b after é */
+		{ "foo\xC3\xA9x and more", "foo\xC3\xA9x" },	/* \w takes é */
+		{ "foo_1 x", "foo_1" },
+		{ "no match here", "" },
+	};
+	struct ruleset *rs = text_load(ucp_rules);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = ucp_word(rs, cases[i].body);
+
+		ck_assert_msg(strcmp(got, cases[i].want) == 0, "%s: got \"%s\", want \"%s\"",
+			      cases[i].body, got, cases[i].want);
+		free(got);
+	}
+	rules_unref(rs);
+}
+END_TEST
+
+/*
+ * A window in an all-ASCII zone is cut with one byte a character
+ * (rules.c, rules_prefilter_ascii): a gap of exactly the most the
+ * pattern allows must still be found, in ASCII text and in text with a
+ * two-byte character in the gap.
+ */
+START_TEST(test_engine_ascii_windows)
+{
+	static const char rules[] =
+		"criterion c\n"
+		"field word text\n"
+		"decision yes\n"
+		"decision no\n"
+		"rule gap body /(?<word>\\bsend\\b[^.]{0,40}?\\bquote)\\b/ set word raise c 3\n"
+		"rule r2 body /\\b(?:pick|pack)\\s?\\d{3}rest/ raise c 2\n"
+		"when always => decide no\n";
+	static const struct {
+		const char *body;
+		int crit;
+	} cases[] = {
+		{ "please send me a copy of your very best quote now", 3 },
+		/* the gap holds the two spaces: 40 characters, then 41 */
+		{ "send 01234567890123456789012345678901234567 quote", 3 },
+		{ "send 012345678901234567890123456789012345678 quote", 1 },
+		{ "send 0123456789012345678901234567890123456\xC3\xA9 quote", 3 },
+		{ "send 01234567890123456789012345678901234567\xC3\xA9 quote", 1 },
+		{ "a pick 123rest", 2 },
+		{ "\xC3\xA9 pack 123rest", 2 },
+	};
+	struct ruleset *rs = text_load(rules);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		struct engine_input in;
+		struct verdict v;
+		struct lm_err err;
+
+		snprintf(text, sizeof(text), "From: a@b.example\nSubject: s\n\n%s\n", cases[i].body);
+		memset(&in, 0, sizeof(in));
+		in.data = text;
+		in.len = strlen(text);
+		verdict_init(&v);
+		ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, &v, &err), 0);
+		ck_assert_msg(verdict_crit(&v, "c") == cases[i].crit, "%s: got %d, want %d",
+			      cases[i].body, verdict_crit(&v, "c"), cases[i].crit);
+		verdict_free(&v);
+	}
+	rules_unref(rs);
+}
+END_TEST
+
+/* The effect texts of a hit: "set F=V" cut at 255 bytes as snprintf()
+ * cuts it, and "raise C N (A->B)" / "cap C N (A->B)". */
+START_TEST(test_engine_effects)
+{
+	static const char field[] = "a-field-name-long-enough-to-push-the-effect-past-its-cap-x";
+	char rules[1024], body[400], want[256], full[600];
+	struct ruleset *rs;
+	struct engine_input in;
+	struct verdict v;
+	struct lm_err err;
+	char text[600];
+	int found = 0;
+
+	snprintf(rules, sizeof(rules),
+	    "criterion c\nfield %s text\ndecision no\n"
+	    "rule long body /(v[a-z]+)/ set %s raise c 3\n"
+	    "rule low body /vvv/ cap c 2\n"
+	    "when always => decide no\n", field, field);
+	rs = text_load(rules);
+	memset(body, 'v', 199);
+	body[199] = '\0';
+	snprintf(text, sizeof(text), "From: a@b.example\nSubject: s\n\n%s\n", body);
+	memset(&in, 0, sizeof(in));
+	in.data = text;
+	in.len = strlen(text);
+	verdict_init(&v);
+	ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, &v, &err), 0);
+	/* what snprintf() into 256 bytes keeps */
+	snprintf(full, sizeof(full), "set %s=%s", field, body);
+	ck_assert_uint_gt(strlen(full), 255);
+	memcpy(want, full, 255);
+	want[255] = '\0';
+	for (size_t i = 0; i < v.nhits; i++) {
+		if (strcmp(v.hits[i].rule, "long") == 0 && strncmp(v.hits[i].effect, "set ", 4) == 0) {
+			ck_assert_str_eq(v.hits[i].effect, want);
+			ck_assert_uint_eq(strlen(v.hits[i].effect), 255);
+			found |= 1;
+		} else if (strcmp(v.hits[i].rule, "long") == 0) {
+			ck_assert_str_eq(v.hits[i].effect, "raise c 3 (1->3)");
+			found |= 2;
+		} else if (strcmp(v.hits[i].rule, "low") == 0) {
+			ck_assert_str_eq(v.hits[i].effect, "cap c 2 (3->2)");
+			found |= 4;
+		}
+	}
+	ck_assert_int_eq(found, 7);
+	verdict_free(&v);
+	rules_unref(rs);
+}
+END_TEST
+
+/* verdict_add_hit(): every hit kept in order as the array grows; a
+ * capture cut at VERDICT_CAPTURE_MAX gets "...", control bytes become
+ * spaces, and a capture that ends where its text ends gets no "..." */
+#define VERDICT_CAPTURE_MAX	160	/* as in verdict.c */
+START_TEST(test_engine_verdict_hits)
+{
+	char text[VERDICT_CAPTURE_MAX + 20], name[16];
+	struct verdict v;
+
+	verdict_init(&v);
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	text[1] = '\t';
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		verdict_add_hit(&v, name, "body", i == 1 ? NULL : text,
+				i == 2 ? sizeof(text) - 1 : i == 3 ? VERDICT_CAPTURE_MAX : 3, "e");
+	}
+	ck_assert_uint_eq(v.nhits, 40);
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		ck_assert_str_eq(v.hits[i].rule, name);
+	}
+	ck_assert_str_eq(v.hits[0].capture, "a a");
+	ck_assert_str_eq(v.hits[1].capture, "");
+	ck_assert_uint_eq(strlen(v.hits[2].capture), VERDICT_CAPTURE_MAX + 3);
+	ck_assert_str_eq(v.hits[2].capture + VERDICT_CAPTURE_MAX, "...");
+	ck_assert_str_eq(v.hits[3].capture + VERDICT_CAPTURE_MAX, "...");
+	verdict_free(&v);
+	/* the whole text, exactly the cap: nothing was cut */
+	verdict_init(&v);
+	text[VERDICT_CAPTURE_MAX] = '\0';
+	verdict_add_hit(&v, "r", "body", text, VERDICT_CAPTURE_MAX, "e");
+	ck_assert_uint_eq(strlen(v.hits[0].capture), VERDICT_CAPTURE_MAX);
+	verdict_free(&v);
+}
+END_TEST
+
 Suite *
 suite_engine(void)
 {
@@ -264,6 +486,10 @@ suite_engine(void)
 	tcase_add_test(tc, test_engine_history);
 	tcase_add_test(tc, test_engine_bad_input);
 	tcase_add_test(tc, test_engine_lead_id_stable);
+	tcase_add_test(tc, test_engine_ucp_words);
+	tcase_add_test(tc, test_engine_verdict_hits);
+	tcase_add_test(tc, test_engine_ascii_windows);
+	tcase_add_test(tc, test_engine_effects);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -272,6 +272,48 @@ START_TEST(test_msg_nul)
 }
 END_TEST
 
+/* One odd byte at every place of a body, inside and after the eight-byte
+ * words msg.c checks at a time: NUL and stray bytes become U+FFFD in
+ * UTF-8, a lone 0xE9 without charset is windows-1252, UTF-8 stays. */
+START_TEST(test_msg_odd_byte)
+{
+	static const struct {
+		const char *cs, *odd, *want;
+	} cases[] = {
+		{ "utf-8", "\0", "\xEF\xBF\xBD" },
+		{ "utf-8", "\x80", "\xEF\xBF\xBD" },
+		{ "utf-8", "\xC3\xA9", "\xC3\xA9" },
+		{ "us-ascii", "\xE9", "\xC3\xA9" },
+		{ "us-ascii", "\0", "\xEF\xBF\xBD" },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (size_t at = 0; at < 20; at++) {
+			static const char xs[] = "xxxxxxxxxxxxxxxxxxxx";
+			size_t oddlen = cases[c].odd[0] ? strlen(cases[c].odd) : 1, n;
+			char raw[256], want[64];
+			struct msg m;
+			int rc;
+
+			/* at x's, the odd byte(s), 19 - at x's */
+			n = (size_t)snprintf(raw, sizeof(raw),
+			    "Subject: s\nContent-Type: text/plain; charset=%s\n\n%.*s",
+			    cases[c].cs, (int)at, xs);
+			memcpy(raw + n, cases[c].odd, oddlen);
+			n += oddlen;
+			n += (size_t)snprintf(raw + n, sizeof(raw) - n, "%.*s\n", (int)(19 - at), xs);
+			snprintf(want, sizeof(want), "%.*s%s%.*s\n", (int)at, xs, cases[c].want,
+			    (int)(19 - at), xs);
+			rc = msg_parse(raw, n, &m, NULL);
+			ck_assert_msg(rc == 0, "got rc %d, want 0", rc);
+			ck_assert_msg(strcmp(buf_str(&m.text), want) == 0,
+				      "%s byte %zu: got \"%s\", want \"%s\"", cases[c].cs, at,
+				      buf_str(&m.text), want);
+			msg_free(&m);
+		}
+}
+END_TEST
+
 /* Inputs that give nothing usable, next to odd ones that do parse. */
 struct msg_fail_case {
 	const char *what;
@@ -465,6 +507,112 @@ START_TEST(test_msg_corpus)
 }
 END_TEST
 
+/*
+ * msg_headers_trim(): the header fields GMime gets.  want NULL: the
+ * message goes to GMime as it is.
+ */
+static const struct {
+	const char *name, *raw, *want;
+} msg_trim_cases[] = {
+	{ "drops unread fields, continuation lines too",
+	  "Received: from a\n\tby b\nSubject: hi\nX-Mailer: m\nFrom: a@b.example\n\nbody\n",
+	  "Subject: hi\nFrom: a@b.example\n\nbody\n" },
+	{ "CRLF, first field dropped, Content-* kept",
+	  "Return-Path: <a@b>\r\nDKIM-Signature: v=1;\r\n b=xyz\r\nContent-Type: text/html\r\n"
+	  "content-transfer-encoding: 8bit\r\nMIME-Version: 1.0\r\n\r\n<p>x</p>\r\n",
+	  "Content-Type: text/html\r\ncontent-transfer-encoding: 8bit\r\n\r\n<p>x</p>\r\n" },
+	{ "a folded line that looks like a field goes with its field",
+	  "Subject: s\nX-Note: a\n Content-Type: text/html\n\n<b>x</b>\n",
+	  "Subject: s\n\n<b>x</b>\n" },
+	{ "a line that is no field", "Subject: s\nX-A: 1\nnot a field\n\nbody\n", NULL },
+	{ "blank before the colon", "Subject : s\nX-A: 1\n\nbody\n", NULL },
+	{ "no end of headers", "Subject: s\nX-A: 1\n", NULL },
+	{ "NUL in the block", "Subject: s\nX-A: 1\0x\n\nbody\n", NULL },
+	{ "nothing kept", "X-A: 1\nReceived: x\n\nbody\n", NULL },
+	{ "nothing to drop", "From: a@b.example\nTo: c@d.example\n\nbody\n", NULL },
+	{ "starts folded", " X-A: 1\nSubject: s\n\nbody\n", NULL },
+	{ "mbox From line", "From a@b Mon Jan  1 00:00:00 2024\nSubject: s\nX-A: 1\n\nb\n", NULL },
+};
+
+/* msg_trim_len - length of a case's raw text, NULs included */
+static size_t
+msg_trim_len(int i)
+{
+	/* the NUL case: count up to the blank line's end */
+	if (strcmp(msg_trim_cases[i].name, "NUL in the block") == 0)
+		return strlen(msg_trim_cases[i].raw) + 1 + strlen(msg_trim_cases[i].raw +
+		    strlen(msg_trim_cases[i].raw) + 1);
+	return strlen(msg_trim_cases[i].raw);
+}
+
+/* test_msg_same - msg_parse() with and without trimming agree */
+static void
+test_msg_same(const char *what, const char *raw, size_t len)
+{
+	struct msg a, b;
+	struct lm_err err;
+	int ra, rb;
+
+	ra = msg_parse_flags(raw, len, &a, 0, &err);
+	rb = msg_parse_flags(raw, len, &b, MSG_ALL_HEADERS, &err);
+	ck_assert_msg(ra == rb, "%s: rc %d trimmed, %d whole", what, ra, rb);
+	test_streq(what, a.subject, b.subject);
+	test_streq(what, a.from_name, b.from_name);
+	test_streq(what, a.from_addr, b.from_addr);
+	test_streq(what, a.reply_name, b.reply_name);
+	test_streq(what, a.reply_addr, b.reply_addr);
+	test_streq(what, a.to, b.to);
+	test_streq(what, a.message_id, b.message_id);
+	test_streq(what, a.date, b.date);
+	test_streq(what, buf_str(&a.text), buf_str(&b.text));
+	ck_assert_msg(a.origin == b.origin && a.nparts == b.nparts &&
+		      a.truncated == b.truncated, "%s: origin/parts/truncated differ", what);
+	msg_free(&a);
+	msg_free(&b);
+}
+
+START_TEST(test_msg_trim)
+{
+	struct buf out = BUF_INIT;
+	size_t len = msg_trim_len(_i);
+	int got = msg_headers_trim(msg_trim_cases[_i].raw, len, &out);
+
+	ck_assert_msg(got == (msg_trim_cases[_i].want != NULL), "%s: got %d, want %d",
+		      msg_trim_cases[_i].name, got, msg_trim_cases[_i].want != NULL);
+	if (got)
+		test_streq(msg_trim_cases[_i].name, buf_str(&out), msg_trim_cases[_i].want);
+	else
+		ck_assert_msg(out.len == 0, "%s: output written", msg_trim_cases[_i].name);
+	buf_free(&out);
+	test_msg_same(msg_trim_cases[_i].name, msg_trim_cases[_i].raw, len);
+}
+END_TEST
+
+/* Every corpus message parses the same with every header field. */
+START_TEST(test_msg_trim_corpus)
+{
+	GDir *dir = g_dir_open(CORPUS, 0, NULL);
+	const char *name;
+	int n = 0;
+
+	ck_assert_msg(dir != NULL, "cannot open %s", CORPUS);
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		char path[512], *data;
+		size_t len;
+
+		if (!g_str_has_suffix(name, ".eml"))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", CORPUS, name);
+		data = test_slurp(path, &len);
+		test_msg_same(name, data, len);
+		free(data);
+		n++;
+	}
+	g_dir_close(dir);
+	ck_assert_msg(n > 0, "no corpus message");
+}
+END_TEST
+
 /* suite_msg - the msg(3) tests */
 Suite *
 suite_msg(void)
@@ -479,6 +627,7 @@ suite_msg(void)
 	tcase_add_loop_test(tc, test_msg_text, 0,
 			    (int)(sizeof(msg_text_cases) / sizeof(msg_text_cases[0])));
 	tcase_add_test(tc, test_msg_nul);
+	tcase_add_test(tc, test_msg_odd_byte);
 	tcase_add_loop_test(tc, test_msg_fail, 0,
 			    (int)(sizeof(msg_fail_cases) / sizeof(msg_fail_cases[0])));
 	tcase_add_test(tc, test_msg_random);
@@ -486,6 +635,9 @@ suite_msg(void)
 	tcase_add_loop_test(tc, test_msg_depth, 0, 2);
 	tcase_add_test(tc, test_msg_text_cap);
 	tcase_add_test(tc, test_msg_corpus);
+	tcase_add_loop_test(tc, test_msg_trim, 0,
+			    (int)(sizeof(msg_trim_cases) / sizeof(msg_trim_cases[0])));
+	tcase_add_test(tc, test_msg_trim_corpus);
 	suite_add_tcase(s, tc);
 	return s;
 }

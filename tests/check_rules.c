@@ -272,6 +272,170 @@ START_TEST(test_rules_compact)
 }
 END_TEST
 
+/*
+ * A rule's own alternations grouped by lead letter (rules.c,
+ * rules_group_branches): what is written, and that it matches as the
+ * pattern as written does, captures included.
+ */
+static const struct {
+	const char *src, *want;	/* want NULL: left as written */
+} grp[] = {
+	/* same letter behind one lookahead, order kept, others stay put */
+	{ "\\b(?:apple|banana|avocado|cherry)", "\\b(?:(?=[aA])(?:apple|avocado)|banana|cherry)" },
+	/* \b and lookbehinds look back: the letter after them leads */
+	{ "(?:(?<!no\\s)urgent|\\burgency|x)", "(?:(?=[uU])(?:(?<!no\\s)urgent|\\burgency)|x)" },
+	/* a branch that cannot be told is a barrier */
+	{ "(?:ab|\\d+|ac)", NULL },
+	{ "(?:ab|a?c|ad)", NULL },
+	{ "(?:ab|a{0,2}c|ad)", NULL },
+	/* a group's letters: disjoint ones let a letter pass, shared ones stop it */
+	{ "(?:ab|(?:c|d)x|ac)", "(?:(?=[aA])(?:ab|ac)|(?:c|d)x)" },
+	{ "(?:ab|(?:a|d)x|ac)", NULL },
+	/* captures and option settings never move */
+	{ "(?:ab|(x)|ac)", NULL },
+	{ "(?:ab|(?<n>b)|ac)", NULL },
+	{ "(?:ab|b(?i)c|ac)", NULL },
+	{ "(ab|ac)", "((?=[aA])(?:ab|ac))" },
+	/* inside lookbehinds nothing changes (fixed-length branches) */
+	{ "(?<!ab|ac)x", NULL },
+	/* start verbs kept, nested groups grouped too */
+	{ "(*UCP)(?:x(?:ab|ac)|y)", "(*UCP)(?:x(?:(?=[aA])(?:ab|ac))|y)" },
+	/* a list's lookahead tells its letter */
+	{ "(?:(?=[mM])(?:ma|mb)|n|mc)", "(?:(?=[mM])(?:(?=[mM])(?:ma|mb)|mc)|n)" },
+	/* ... and makes a second one inside it needless */
+	{ "x(?=[mM])(?:ma|mb)|ya|yb", "x(?=[mM])(?:ma|mb)|(?=[yY])(?:ya|yb)" },
+	/* classes and escapes hold no branches */
+	{ "(?:a[|(]b|c\\||ad)", "(?:(?=[aA])(?:a[|(]b|ad)|c\\|)" },
+	{ "(?:ab|\\|c|ad)", NULL },
+	{ "(?:ab|ac)", "(?:(?=[aA])(?:ab|ac))" },
+	{ "\\Q(a|b)\\E|ab|ac", NULL },
+};
+
+START_TEST(test_rules_group_branches)
+{
+	char *got = rules_group_branches(grp[_i].src, "");
+
+	if (grp[_i].want == NULL)
+		ck_assert_msg(got == NULL, "%s: got %s, want it left alone", grp[_i].src, got);
+	else
+		ck_assert_msg(got != NULL && strcmp(got, grp[_i].want) == 0,
+			      "%s: got %s, want %s", grp[_i].src, got ? got : "NULL", grp[_i].want);
+	free(got);
+}
+END_TEST
+
+/* grouped and written patterns: the same matches and captures */
+START_TEST(test_rules_group_same)
+{
+	static const char *const pats[] = {
+		"(?<w>\\b(?:as\\s+soon|asap|(?<!not\\s)urgent|(?:by|before)\\s+(?<d>\\w+)|"
+		"back|under|bye))",
+		"(?:kelvin|k\\d|s\\w|sharp|x)+",
+		"(?:ab|ac)(?:c|d|ce)\\w",
+		/* not groupable: the order decides between "abc" and "ab" */
+		"(?:ax|(?:a|d)\\w\\w|ab)",
+	};
+	static const char *const texts[] = {
+		"not urgent but asap", "as soon as possible, by friday", "bye back under",
+		"\xE2\x84\xAA" "elvin k9 \xC5\xBF" "harp", "abce acd", "", "BY MONDAY", "abcd",
+	};
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		char *g = rules_group_branches(pats[i], "");
+		pcre2_code *a, *b;
+		pcre2_match_data *ma, *mb;
+		int ec;
+		PCRE2_SIZE off;
+		uint32_t opt = PCRE2_UTF | PCRE2_CASELESS | PCRE2_MULTILINE;
+
+		ck_assert_msg(g != NULL || i == 3, "%s: not grouped", pats[i]);
+		a = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED, opt, &ec, &off, NULL);
+		b = pcre2_compile((PCRE2_SPTR)(g ? g : pats[i]), PCRE2_ZERO_TERMINATED, opt, &ec,
+		    &off, NULL);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_msg(b != NULL, "%s: does not compile", g);
+		ma = pcre2_match_data_create_from_pattern(a, NULL);
+		mb = pcre2_match_data_create_from_pattern(b, NULL);
+		for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++)
+			for (size_t at = 0; at <= strlen(texts[t]); at++) {
+				int ra = pcre2_match(a, (PCRE2_SPTR)texts[t], strlen(texts[t]), at, 0,
+				    ma, NULL);
+				int rb = pcre2_match(b, (PCRE2_SPTR)texts[t], strlen(texts[t]), at, 0,
+				    mb, NULL);
+				PCRE2_SIZE *oa = pcre2_get_ovector_pointer(ma);
+				PCRE2_SIZE *ob = pcre2_get_ovector_pointer(mb);
+
+				ck_assert_msg(ra == rb, "%s on \"%s\" at %zu: %d, grouped %d",
+					      pats[i], texts[t], at, ra, rb);
+				for (int k = 0; k < 2 * ra; k++)
+					ck_assert_msg(oa[k] == ob[k], "%s on \"%s\": capture %d differs",
+						      pats[i], texts[t], k / 2);
+			}
+		pcre2_match_data_free(ma);
+		pcre2_match_data_free(mb);
+		pcre2_code_free(a);
+		pcre2_code_free(b);
+		free(g);
+	}
+}
+END_TEST
+
+/*
+ * 50-authority.rules writes the line start of its "As" rules as
+ * (?<![^\n]), which PCRE2 can look for faster than ^: with the newline
+ * convention LF and something to match after it, the two find the same
+ * matches from every start offset.  So do 40-timeframe.rules' ordinals
+ * written [0-9]?[0-9], which give the prefilter "1st".."9th" to look for.
+ */
+START_TEST(test_rules_line_start)
+{
+	static const char *const texts[] = {
+		"As CEO I decide", "We grew. As the owner, I\nAs manager", "x\nAs CEO\n",
+		"no\n\nAs  owner", "As\n", "\n", "text\n", "A. As. As the MD",
+		"by the 1st, the 12th, the 123rd", "by the 22nd\n", "by the \xD9\xA3rd 4th",
+	};
+	static const char *const pats[][2] = {
+		{ "(?:^|[.!?]\\s+)As\\s+\\w+", "(?:(?<![^\\n])|[.!?]\\s+)As\\s+\\w+" },
+		{ "(*UCP)(?:^|[.!?]\\s+)As\\s+\\w+", "(*UCP)(?:(?<![^\\n])|[.!?]\\s+)As\\s+\\w+" },
+		/* tf-urgent-en: without (*UCP), \d is [0-9], tried two first */
+		{ "by\\s+the\\s+\\d{1,2}(?:st|nd|rd|th)\\b", "by\\s+the\\s+[0-9]?[0-9](?:st|nd|rd|th)\\b" },
+	};
+	uint32_t opt = PCRE2_UTF | PCRE2_CASELESS | PCRE2_MULTILINE;
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		int ec;
+		PCRE2_SIZE off;
+		pcre2_code *a = pcre2_compile((PCRE2_SPTR)pats[i][0], PCRE2_ZERO_TERMINATED, opt,
+		    &ec, &off, NULL);
+		pcre2_code *b = pcre2_compile((PCRE2_SPTR)pats[i][1], PCRE2_ZERO_TERMINATED, opt,
+		    &ec, &off, NULL);
+		pcre2_match_data *ma = pcre2_match_data_create(4, NULL);
+		pcre2_match_data *mb = pcre2_match_data_create(4, NULL);
+
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(b);
+		for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++)
+			for (size_t at = 0; at <= strlen(texts[t]); at++) {
+				int ra = pcre2_match(a, (PCRE2_SPTR)texts[t], strlen(texts[t]), at, 0,
+				    ma, NULL);
+				int rb = pcre2_match(b, (PCRE2_SPTR)texts[t], strlen(texts[t]), at, 0,
+				    mb, NULL);
+
+				ck_assert_msg(ra == rb, "%s on \"%s\" at %zu: %d and %d", pats[i][1],
+					      texts[t], at, ra, rb);
+				ck_assert_msg(ra < 0 || (pcre2_get_ovector_pointer(ma)[0] ==
+				    pcre2_get_ovector_pointer(mb)[0] && pcre2_get_ovector_pointer(ma)[1] ==
+				    pcre2_get_ovector_pointer(mb)[1]), "%s on \"%s\" at %zu: not the same match",
+					      pats[i][1], texts[t], at);
+			}
+		pcre2_match_data_free(ma);
+		pcre2_match_data_free(mb);
+		pcre2_code_free(a);
+		pcre2_code_free(b);
+	}
+}
+END_TEST
+
 START_TEST(test_rules_incomplete)
 {
 	struct ruleset *rs;
@@ -421,6 +585,64 @@ pf_bound_str(struct buf *b, const struct prefilter_bound *pre)
 	else
 		buf_printf(b, "%lu", pre->fixed);
 }
+
+/* The same for text that is all ASCII: one byte a character, two for
+ * \R (CR LF), the same literals and free bytes. */
+static const struct {
+	const char *re;
+	const char *want;
+} pfa[] = {
+	{ "\\bquote", "quote:0" },
+	{ "x\\d{2}quote", "quote:3" },			/* 1 + 2 */
+	{ "(?:our|the)\\s?decision", "decision:4" },	/* 3 + 1 */
+	{ "[^.]{0,40}?budget", "budget:40" },
+	{ "k.{0,2}xyz", "xyz:3" },			/* no Kelvin sign in ASCII */
+	{ "a\\R{0,3}bcd", "bcd:7" },			/* 1 + 3 * 2 */
+	{ "(?:ab\\s?)?(?:quote|x+proposal)", "quote:3 xproposal:3~2" },
+	{ "(?:o.r|my)\\s+(?:[\\p{L}-]+\\s+){0,2}?manager", "manager:1~187" },
+	{ "\\X+budget", "budget:-1" },
+};
+
+/* pf_bounds_row - "lit:bound ..." of a pattern, sorted; "" if none */
+static void
+pf_bounds_row(const char *re, int ascii, struct buf *got)
+{
+	char **lits = NULL;
+	struct prefilter_bound *pre = NULL;
+	size_t n = 0;
+	char **row = NULL;
+
+	if ((ascii ? prefilter_literals_ascii(re, &lits, &pre, &n) :
+	     prefilter_literals(re, &lits, &pre, &n)) == 0) {
+		row = calloc(n + 1, sizeof(*row));
+		ck_assert_ptr_nonnull(row);
+		for (size_t k = 0; k < n; k++) {
+			struct buf t = BUF_INIT;
+
+			buf_printf(&t, "%s:", lits[k]);
+			pf_bound_str(&t, &pre[k]);
+			row[k] = buf_steal(&t);
+		}
+		qsort(row, n, sizeof(*row), pf_cmp);
+		for (size_t k = 0; k < n; k++) {
+			buf_printf(got, "%s%s", k ? " " : "", row[k]);
+			free(row[k]);
+		}
+		free(row);
+	}
+	prefilter_free(lits, pre, n);
+}
+
+START_TEST(test_prefilter_bounds_ascii)
+{
+	struct buf got = BUF_INIT;
+
+	pf_bounds_row(pfa[_i].re, 1, &got);
+	ck_assert_msg(strcmp(buf_str(&got), pfa[_i].want) == 0, "/%s/ in ASCII: got \"%s\", want \"%s\"",
+	    pfa[_i].re, buf_str(&got), pfa[_i].want);
+	buf_free(&got);
+}
+END_TEST
 
 START_TEST(test_prefilter_bounds)
 {
@@ -698,11 +920,15 @@ suite_rules(void)
 	tcase_add_test(tc, test_rules_incomplete);
 	tcase_add_test(tc, test_rules_list_groups);
 	tcase_add_test(tc, test_rules_compact);
+	tcase_add_loop_test(tc, test_rules_group_branches, 0, (int)(sizeof(grp) / sizeof(grp[0])));
+	tcase_add_test(tc, test_rules_group_same);
+	tcase_add_test(tc, test_rules_line_start);
 	tcase_add_test(tc, test_rules_builtin);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("prefilter");
 	tcase_add_loop_test(tc, test_prefilter_literals, 0, (int)(sizeof(pf) / sizeof(pf[0])));
 	tcase_add_loop_test(tc, test_prefilter_bounds, 0, (int)(sizeof(pfb) / sizeof(pfb[0])));
+	tcase_add_loop_test(tc, test_prefilter_bounds_ascii, 0, (int)(sizeof(pfa) / sizeof(pfa[0])));
 	tcase_add_loop_test(tc, test_prefilter_start, 0, (int)(sizeof(pfs) / sizeof(pfs[0])));
 	tcase_add_test(tc, test_prefilter_within);
 	suite_add_tcase(s, tc);
