@@ -211,6 +211,8 @@ struct store_job {
 	struct verdict v;		/* owned */
 	char *rcpt;
 	long long now;
+	unsigned long long seq;		/* its place in the queue, from 1 */
+	char email[STORE_EMAIL_MAX + 1];	/* normalised, or "" */
 	struct store_job *next;
 };
 
@@ -248,6 +250,9 @@ struct store {
 	struct store_job *qhead, **qtail;
 	unsigned qlen;
 	int qbusy;			/* the writer holds a batch */
+	struct store_job *qflight;	/* that batch, until it is written */
+	unsigned long long qseq;	/* the last job queued */
+	unsigned long long qdone;	/* every job up to it is written */
 	int qrun;			/* the writer runs */
 	int qstop;			/* store_close() wants it to end */
 	pthread_t writer;
@@ -1045,6 +1050,35 @@ store_domain(const char *email)
 	return at ? at + 1 : "";
 }
 
+/* store_pending_wait - a prospect's inquiry still queued for the writer
+ * is history too: wait until the last such one (same address, or same
+ * company domain where colleagues are linked) is written, at most the
+ * busy timeout.  Other inquiries in the queue are not waited for. */
+static void
+store_pending_wait(struct store *s, const char *email, const char *dom)
+{
+	unsigned long long want = 0;
+	struct timespec dl;
+	const struct store_job *lists[2];
+
+	pthread_mutex_lock(&s->qmu);
+	lists[0] = s->qflight;
+	lists[1] = s->qhead;
+	for (int i = 0; i < 2; i++)
+		for (const struct store_job *j = lists[i]; j != NULL; j = j->next)
+			if (j->email[0] != '\0' && j->seq > want
+			    && (strcmp(j->email, email) == 0
+				|| (dom != NULL && strcmp(store_domain(j->email), dom) == 0)))
+				want = j->seq;
+	if (want > s->qdone) {
+		store_deadline(s, &dl);
+		while (s->qdone < want && s->qrun
+		       && pthread_cond_timedwait(&s->qidle, &s->qmu, &dl) == 0)
+			continue;
+	}
+	pthread_mutex_unlock(&s->qmu);
+}
+
 /* store_history - what the store knows about v's prospect (engine_history_fn) */
 int
 store_history(void *qp, const struct verdict *v, struct engine_history *out)
@@ -1065,6 +1099,11 @@ store_history(void *qp, const struct verdict *v, struct engine_history *out)
 	store_query_free(q);
 	if (store_email_norm(v->email, email, sizeof(email)) == NULL)
 		return 0;
+	/* colleagues' facts count where domains are linked, never free mail */
+	dom = store_domain(email);
+	if (!s->link_domain || store_freemail(dom))
+		dom = NULL;
+	store_pending_wait(s, email, dom);
 	if ((c = store_get(s, "history")) == NULL)
 		goto out;
 	if ((st = store_stmt(s, c, ST_HIST_COUNT)) == NULL)
@@ -1083,11 +1122,10 @@ store_history(void *qp, const struct verdict *v, struct engine_history *out)
 
 	if ((st = store_stmt(s, c, ST_HIST_FACTS)) == NULL)
 		goto out;
-	dom = store_domain(email);
 	store_text(st, 1, email);
 	store_text(st, 2, v->lead_id);
 	sqlite3_bind_int64(st, 3, q->now);
-	if (s->link_domain && !store_freemail(dom))
+	if (dom != NULL)
 		store_text(st, 4, dom);
 	else
 		sqlite3_bind_null(st, 4);
@@ -1398,24 +1436,32 @@ out:
 	return rc;
 }
 
-/* store_record_batch - record and free a batch of jobs: all in one
- * transaction; if that fails, each in one of its own, so that one bad
- * job does not lose the others */
+/* store_record_batch - record a batch of jobs: all in one transaction;
+ * if that fails, each in one of its own, so that one bad job does not
+ * lose the others */
 static void
 store_record_batch(struct store *s, struct store_job *jobs)
 {
-	struct store_job *j, *next;
+	struct store_job *j;
 
 	if (jobs == NULL)
 		return;
 	if (jobs->next == NULL || store_record_all(s, jobs) != 0)
 		for (j = jobs; j != NULL; j = j->next)
 			(void)store_record(s, &j->v, j->rcpt, j->now);
-	for (j = jobs; j != NULL; j = next) {
-		next = j->next;
-		verdict_free(&j->v);
-		free(j->rcpt);
-		free(j);
+}
+
+/* store_jobs_free - free a list of jobs */
+static void
+store_jobs_free(struct store_job *jobs)
+{
+	struct store_job *next;
+
+	for (; jobs != NULL; jobs = next) {
+		next = jobs->next;
+		verdict_free(&jobs->v);
+		free(jobs->rcpt);
+		free(jobs);
 	}
 }
 
@@ -1445,12 +1491,19 @@ store_writer(void *arg)
 			s->qtail = &s->qhead;
 		s->qlen -= n;
 		s->qbusy = 1;
+		s->qflight = batch;
 		pthread_mutex_unlock(&s->qmu);
 		store_record_batch(s, batch);
 		pthread_mutex_lock(&s->qmu);
 		s->qbusy = 0;
-		if (s->qhead == NULL)
-			pthread_cond_broadcast(&s->qidle);
+		s->qflight = NULL;
+		for (struct store_job *j = batch; j != NULL; j = j->next)
+			s->qdone = j->seq;
+		/* history readers wait for a job of theirs, store_flush for all */
+		pthread_cond_broadcast(&s->qidle);
+		pthread_mutex_unlock(&s->qmu);
+		store_jobs_free(batch);
+		pthread_mutex_lock(&s->qmu);
 	}
 	pthread_mutex_unlock(&s->qmu);
 	return NULL;
@@ -1485,6 +1538,9 @@ store_record_async(struct store *s, struct verdict *v, const char *rcpt,
 	verdict_init(v);
 	j->rcpt = rcpt ? lm_xstrdup(rcpt) : NULL;
 	j->now = now;
+	j->seq = ++s->qseq;
+	if (store_email_norm(j->v.email, j->email, sizeof(j->email)) == NULL)
+		j->email[0] = '\0';
 	*s->qtail = j;
 	s->qtail = &j->next;
 	s->qlen++;

@@ -1293,6 +1293,18 @@ athr_main(void *arg)
 	return NULL;
 }
 
+/* release_later - end the transaction of a connection after 300 ms */
+static void *
+release_later(void *arg)
+{
+	sqlite3 *holder = arg;
+
+	usleep(300000);
+	sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(holder);
+	return NULL;
+}
+
 /* The writer thread: what threads queue is all recorded, once per lead
  * id, in batches; feedback finds a lead that was just queued; close
  * writes what is left. */
@@ -1328,6 +1340,35 @@ START_TEST(test_async)
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM fact"), 3 * THREADS * PER_THREAD);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM tag"), THREADS * PER_THREAD);
 
+	/* queued, then history at once: the prospect's own inquiry and a
+	 * colleague's are waited for (o.link_domain), as after a commit */
+	{
+		struct store_query q;
+		struct engine_history h;
+		sqlite3 *holder = NULL;
+		pthread_t rel;
+
+		/* another process holds the write lock for 300 ms: the writer
+		 * cannot have written when history asks */
+		ck_assert_int_eq(sqlite3_open(dbpath, &holder), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+		tv_make(&v, "first@newco.example", "L0000000000newc1", "nurture", 6,
+			"company", "NewCo", NULL);
+		ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0), 0);
+		tv_make(&v, "other@newco.example", "L0000000000newc2", "nurture", 6,
+			"employees", "51-200", NULL);
+		ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0), 0);
+		ck_assert_int_eq(pthread_create(&rel, NULL, release_later, holder), 0);
+		ck_assert_int_eq(hist(&q, s, "first@newco.example", "L0000000000newc3",
+				      T0 + 60, &h), 0);
+		pthread_join(rel, NULL);
+		ck_assert_int_eq(h.seen, 1);
+		ck_assert(h.nurtured);
+		ck_assert_str_eq(hfact(&h, "company"), "NewCo");
+		ck_assert_str_eq(hfact(&h, "employees"), "51-200");
+		store_query_free(&q);
+	}
+
 	/* queued, then feedback at once: store_feedback waits for the queue */
 	tv_make(&v, "fb@acme.example", "L00000000feedbac", "sales", 9, NULL);
 	ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0), 0);
@@ -1342,7 +1383,7 @@ START_TEST(test_async)
 	ck_assert_int_eq(store_record_async(s, &v, "x@example.org", T0), LM_ESTORE);
 	verdict_free(&v);
 	store_close(s);
-	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry"), THREADS * PER_THREAD + 2);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry"), THREADS * PER_THREAD + 4);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM inquiry WHERE lead_id = 'L000000000retry0'"), 1);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM feedback"), 1);
 }
