@@ -19,8 +19,9 @@
  *                  STORE_BATCH_MAX at a time: the caller (the milter,
  *                  before its reply to the MTA) waits for neither the
  *                  write lock nor the commit.  With STORE_QUEUE_MAX
- *                  waiting, the caller records itself.  An inquiry is
- *                  history for the next one once written: milliseconds.
+ *                  waiting, the caller records itself.  store_history
+ *                  waits for the prospect's (or, linked, its company's)
+ *                  inquiries still queued, so a repeat is never missed.
  *   store_flush    wait for the queue to be written (store_feedback and
  *                  store_close do).
  *   store_feedback a sales rep's accepted/rejected for a lead id.
