@@ -1053,9 +1053,11 @@ store_domain(const char *email)
 /* store_pending_wait - a prospect's inquiry still queued for the writer
  * is history too: wait until the last such one (same address, or same
  * company domain where colleagues are linked) is written, at most the
- * busy timeout.  Other inquiries in the queue are not waited for. */
+ * busy timeout.  Other inquiries in the queue are not waited for, nor a
+ * retry of this very message (lead id), which history leaves out. */
 static void
-store_pending_wait(struct store *s, const char *email, const char *dom)
+store_pending_wait(struct store *s, const char *email, const char *dom,
+		   const char *lead_id)
 {
 	unsigned long long want = 0;
 	struct timespec dl;
@@ -1067,6 +1069,7 @@ store_pending_wait(struct store *s, const char *email, const char *dom)
 	for (int i = 0; i < 2; i++)
 		for (const struct store_job *j = lists[i]; j != NULL; j = j->next)
 			if (j->email[0] != '\0' && j->seq > want
+			    && strcmp(j->v.lead_id, lead_id) != 0
 			    && (strcmp(j->email, email) == 0
 				|| (dom != NULL && strcmp(store_domain(j->email), dom) == 0)))
 				want = j->seq;
@@ -1103,7 +1106,7 @@ store_history(void *qp, const struct verdict *v, struct engine_history *out)
 	dom = store_domain(email);
 	if (!s->link_domain || store_freemail(dom))
 		dom = NULL;
-	store_pending_wait(s, email, dom);
+	store_pending_wait(s, email, dom, v->lead_id ? v->lead_id : "");
 	if ((c = store_get(s, "history")) == NULL)
 		goto out;
 	if ((st = store_stmt(s, c, ST_HIST_COUNT)) == NULL)
