@@ -1372,42 +1372,9 @@ store_record_ok(struct store *s, const struct verdict *v)
 	return 1;
 }
 
-/* store_record - remember one qualified inquiry, once per lead id */
-int
-store_record(struct store *s, const struct verdict *v, const char *rcpt,
-	     long long now)
-{
-	struct store_conn *c = NULL;
-	int rc = LM_ESTORE;
-
-	if (s == NULL)
-		return LM_ESTORE;
-	if (!store_record_ok(s, v))
-		return LM_ESTORE;
-	if (now == 0)
-		now = (long long)time(NULL);
-	if ((c = store_get(s, "record")) == NULL)
-		goto out;
-	if (store_begin(s, &c) != 0)
-		goto out;
-	if (store_record_in(s, c, v, rcpt, now) != 0)
-		goto out;
-	if (store_commit(s, c) != 0)
-		goto out;
-	rc = 0;
-out:
-	if (c != NULL && rc != 0)
-		store_rollback(s, c);
-	store_put(s, c);
-	if (rc == 0) {
-		store_ok(s);
-		store_purge_maybe(s, now);
-	}
-	return rc;
-}
-
-/* store_record_all - the jobs of one batch in one transaction: one
- * commit, where a commit of its own was a quarter of a record's cost */
+/* store_record_all - a list of jobs in one transaction: 0, or -1 (logged).
+ * For a batch, one commit where a commit of its own was a quarter of a
+ * record's cost. */
 static int
 store_record_all(struct store *s, struct store_job *jobs)
 {
@@ -1437,6 +1404,23 @@ out:
 		store_purge_maybe(s, now);
 	}
 	return rc;
+}
+
+/* store_record - remember one qualified inquiry, once per lead id */
+int
+store_record(struct store *s, const struct verdict *v, const char *rcpt,
+	     long long now)
+{
+	struct store_job j;
+
+	if (s == NULL || !store_record_ok(s, v))
+		return LM_ESTORE;
+	/* a job that lends v and rcpt: store_record_all() only reads them */
+	memset(&j, 0, sizeof(j));
+	j.v = *v;
+	j.rcpt = (char *)(uintptr_t)rcpt;
+	j.now = now != 0 ? now : (long long)time(NULL);
+	return store_record_all(s, &j) == 0 ? 0 : LM_ESTORE;
 }
 
 /* store_record_batch - record a batch of jobs: all in one transaction;

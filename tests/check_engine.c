@@ -285,23 +285,31 @@ text_load(const char *text)
 	return rs;
 }
 
-/* ucp_word - the word field rule w sets on a body, "" if none */
-static char *
-ucp_word(struct ruleset *rs, const char *body)
+/* qualify_body - qualify a message with this body into *v (initialised here) */
+static void
+qualify_body(struct ruleset *rs, const char *body, struct verdict *v)
 {
-	char text[512];
+	char text[600];
 	struct engine_input in;
-	struct verdict v;
 	struct lm_err err;
-	const char *w;
-	char *copy;
 
 	snprintf(text, sizeof(text), "From: a@b.example\nSubject: s\n\n%s\n", body);
 	memset(&in, 0, sizeof(in));
 	in.data = text;
 	in.len = strlen(text);
-	verdict_init(&v);
-	ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, &v, &err), 0);
+	verdict_init(v);
+	ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, v, &err), 0);
+}
+
+/* ucp_word - the word field rule w sets on a body, "" if none */
+static char *
+ucp_word(struct ruleset *rs, const char *body)
+{
+	struct verdict v;
+	const char *w;
+	char *copy;
+
+	qualify_body(rs, body, &v);
 	w = verdict_field(&v, "word");
 	copy = strdup(w ? w : "");
 	verdict_free(&v);
@@ -390,10 +398,7 @@ START_TEST(test_engine_effects)
 	static const char field[] = "a-field-name-long-enough-to-push-the-effect-past-its-cap-x";
 	char rules[1024], body[400], want[256], full[600];
 	struct ruleset *rs;
-	struct engine_input in;
 	struct verdict v;
-	struct lm_err err;
-	char text[600];
 	int found = 0;
 
 	snprintf(rules, sizeof(rules),
@@ -404,12 +409,7 @@ START_TEST(test_engine_effects)
 	rs = text_load(rules);
 	memset(body, 'v', 199);
 	body[199] = '\0';
-	snprintf(text, sizeof(text), "From: a@b.example\nSubject: s\n\n%s\n", body);
-	memset(&in, 0, sizeof(in));
-	in.data = text;
-	in.len = strlen(text);
-	verdict_init(&v);
-	ck_assert_int_eq(engine_qualify(rs, eng_ctx, &in, &v, &err), 0);
+	qualify_body(rs, body, &v);
 	/* what snprintf() into 256 bytes keeps */
 	snprintf(full, sizeof(full), "set %s=%s", field, body);
 	ck_assert_uint_gt(strlen(full), 255);

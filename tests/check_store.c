@@ -1198,10 +1198,12 @@ END_TEST
 struct thr {
 	struct store *s;
 	int id;
+	int async;		/* store_record_async, not store_record */
 	int failures;
 };
 
-/* thr_main - one milter thread: history, then record, PER_THREAD times */
+/* thr_main - one milter thread: history, then record (or queue),
+ * PER_THREAD times */
 static void *
 thr_main(void *arg)
 {
@@ -1221,7 +1223,12 @@ thr_main(void *arg)
 		store_query_init(&q, t->s, T0 + i);
 		if (store_history(&q, &v, &h) != 0)
 			t->failures++;
-		if (store_record(t->s, &v, "x@example.org", T0 + i) != 0)
+		if (!t->async && store_record(t->s, &v, "x@example.org", T0 + i) != 0)
+			t->failures++;
+		if (t->async && store_record_async(t->s, &v, "x@example.org", T0 + i) != 0)
+			t->failures++;
+		/* a queued verdict was taken: nothing left to free */
+		if (t->async && (v.lead_id != NULL || v.nfields != 0))
 			t->failures++;
 		store_query_free(&q);
 		verdict_free(&v);
@@ -1246,6 +1253,7 @@ START_TEST(test_threads)
 		t[i].s = s;
 		t[i].id = i;
 		t[i].failures = 0;
+		t[i].async = 0;
 		ck_assert_int_eq(pthread_create(&tid[i], NULL, thr_main, &t[i]), 0);
 	}
 	for (int i = 0; i < THREADS; i++) {
@@ -1261,37 +1269,6 @@ START_TEST(test_threads)
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM tag"), THREADS * PER_THREAD);
 }
 END_TEST
-
-/* athr_main - one milter thread of the async test: history, then queue */
-static void *
-athr_main(void *arg)
-{
-	struct thr *t = arg;
-	char email[64], lead[32];
-
-	for (int i = 0; i < PER_THREAD; i++) {
-		struct verdict v;
-		struct store_query q;
-		struct engine_history h;
-
-		snprintf(email, sizeof(email), "p%d@corp%d.example", (t->id * 7 + i) % 50, i % 10);
-		snprintf(lead, sizeof(lead), "L%08x%08x", t->id, i);
-		tv_make(&v, email, lead, i % 3 ? "nurture" : "sales", 8,
-			"company", "Corp", "title", "CTO", "employees", "120", NULL);
-		verdict_add_tag(&v, "sweet-spot");
-		store_query_init(&q, t->s, T0 + i);
-		if (store_history(&q, &v, &h) != 0)
-			t->failures++;
-		if (store_record_async(t->s, &v, "x@example.org", T0 + i) != 0)
-			t->failures++;
-		/* the verdict was taken: nothing left to free */
-		if (v.lead_id != NULL || v.nfields != 0)
-			t->failures++;
-		store_query_free(&q);
-		verdict_free(&v);
-	}
-	return NULL;
-}
 
 /* release_later - end the transaction of a connection after 300 ms */
 static void *
@@ -1327,7 +1304,8 @@ START_TEST(test_async)
 		t[i].s = s;
 		t[i].id = i;
 		t[i].failures = 0;
-		ck_assert_int_eq(pthread_create(&tid[i], NULL, athr_main, &t[i]), 0);
+		t[i].async = 1;
+		ck_assert_int_eq(pthread_create(&tid[i], NULL, thr_main, &t[i]), 0);
 	}
 	for (int i = 0; i < THREADS; i++) {
 		pthread_join(tid[i], NULL);
