@@ -85,6 +85,8 @@ const struct config_key config_table[] = {
 	  "permission bits masked off a local socket when it is created" },
 	{ "UserID", CONFIG_TYPE_STRING, "", CONFIG_OFF(user_id), NULL,
 	  "user[:group] to run as once the socket is open; unset: keep the starting user" },
+	{ "Workers", CONFIG_TYPE_INTEGER, "0", CONFIG_OFF(workers), NULL,
+	  "inquiries qualified at once, the others wait their turn; 0: one per CPU" },
 };
 
 const size_t config_nkeys = sizeof(config_table) / sizeof(config_table[0]);
@@ -837,6 +839,19 @@ config_addr_match(const struct config_addr *a, const char *addr,
 	default:
 		return 0;
 	}
+}
+
+/* config_workers - how many inquiries may be qualified at once: Workers,
+ * or with 0 the CPUs online (1 if that cannot be told) */
+unsigned
+config_workers(const struct config *cfg)
+{
+	long n;
+
+	if (cfg->workers > 0)
+		return cfg->workers > UINT_MAX ? UINT_MAX : (unsigned)cfg->workers;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
 }
 
 /* config_inquiry_match - is this envelope recipient an inquiry address? */

@@ -103,6 +103,7 @@ struct config {
 	int feedback_action;	/* CONFIG_FEEDBACK_* */
 
 	int test_failure;	/* TestFailure: force an internal error */
+	long long workers;	/* Workers, 0 = one per CPU: see config_workers() */
 
 	char **raw;		/* per key: the value as written, or NULL */
 	unsigned *line;		/* per key: where it was set, 0 = default */
@@ -117,6 +118,7 @@ const struct config_key *config_key_find(const char *name);
 const char *config_get(const struct config *cfg, const char *key);
 void config_write(const struct config *cfg, int all, struct buf *out);
 
+unsigned config_workers(const struct config *cfg);
 int config_inquiry_match(const struct config *cfg, const char *rcpt);
 
 #endif

@@ -9,7 +9,7 @@
  *              the policy statements in order and fills the verdict.
  *              The engine knows neither libmilter nor the store: history
  *              enters through a plain callback that the caller supplies.
- * THREADS      One struct engine_ctx per thread (or milter connection): it
+ * THREADS      One struct engine_ctx per thread (or message in the engine): it
  *              holds the PCRE2 match data, the Hyperscan scratch and the
  *              match windows.  engine_ctx_free() returns a context to a
  *              pool that engine_ctx_new() takes from, so a connection does

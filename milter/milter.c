@@ -86,7 +86,6 @@ struct milter_msg {
 };
 
 struct milter_conn {
-	struct engine_ctx *ectx;
 	int can_skip;			/* the MTA understands SMFIS_SKIP */
 	int nr_hdr;			/* no reply to headers (SMFIP_NR_HDR) */
 	int nr_eoh;			/* none to end of headers (SMFIP_NR_EOH) */
@@ -101,6 +100,16 @@ static pthread_mutex_t milter_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t milter_idle = PTHREAD_COND_INITIALIZER;
 static struct milter_conf *milter_current;	/* under milter_lock */
 static unsigned milter_inflight;		/* under milter_lock */
+
+/*
+ * The engine is CPU work: with more messages in it than CPUs they only
+ * share the CPUs, each holding its parse, zones and matching state (and
+ * a store connection for history) meanwhile.  At most Workers messages
+ * are qualified at once; the others wait their turn here.
+ */
+static pthread_mutex_t milter_gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t milter_gate_free = PTHREAD_COND_INITIALIZER;
+static unsigned milter_gate_busy;		/* under milter_gate_lock */
 
 /* milter_conf_free - release a set nobody uses any more */
 static void
@@ -306,8 +315,7 @@ milter_conn_get(SMFICTX *ctx)
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
-	if ((c->ectx = engine_ctx_new()) == NULL || smfi_setpriv(ctx, c) != MI_SUCCESS) {
-		engine_ctx_free(c->ectx);
+	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		free(c);
 		return NULL;
 	}
@@ -761,6 +769,46 @@ milter_feedback(SMFICTX *ctx, struct milter_msg *m)
 	return SMFIS_CONTINUE;
 }
 
+/* milter_gate_enter - wait until fewer than limit messages are in the
+ * engine, then count this one in */
+static void
+milter_gate_enter(unsigned limit)
+{
+	pthread_mutex_lock(&milter_gate_lock);
+	while (milter_gate_busy >= limit)
+		pthread_cond_wait(&milter_gate_free, &milter_gate_lock);
+	milter_gate_busy++;
+	pthread_mutex_unlock(&milter_gate_lock);
+}
+
+/* milter_gate_leave - count a message out, let a waiting one in */
+static void
+milter_gate_leave(void)
+{
+	pthread_mutex_lock(&milter_gate_lock);
+	milter_gate_busy--;
+	pthread_cond_signal(&milter_gate_free);
+	pthread_mutex_unlock(&milter_gate_lock);
+}
+
+/* milter_qualify - run the engine on the message, at most Workers at once;
+ * engine contexts come from the engine's pool, so there are about as
+ * many as Workers, not one per connection */
+static int
+milter_qualify(const struct milter_conf *mc, const struct engine_input *in,
+	       struct verdict *v, struct lm_err *err)
+{
+	struct engine_ctx *ectx;
+	int rc;
+
+	milter_gate_enter(config_workers(mc->cfg));
+	ectx = engine_ctx_new();
+	rc = engine_qualify(mc->rs, ectx, in, v, err);
+	engine_ctx_free(ectx);
+	milter_gate_leave();
+	return rc;
+}
+
 /* milter_eom - qualify, plan, apply, log */
 static sfsistat
 milter_eom(SMFICTX *ctx)
@@ -816,7 +864,7 @@ milter_eom(SMFICTX *ctx)
 			in.history = store_history;
 			in.history_ctx = &q;
 		}
-		rc = engine_qualify(mc->rs, c->ectx, &in, &v, &err);
+		rc = milter_qualify(mc, &in, &v, &err);
 		if (mc->store != NULL)
 			store_query_free(&q);
 		if (rc == LM_EMATCH) {
@@ -888,7 +936,6 @@ milter_close(SMFICTX *ctx)
 	if (c == NULL)
 		return SMFIS_CONTINUE;
 	milter_msg_reset(&c->m);
-	engine_ctx_free(c->ectx);
 	free(c);
 	smfi_setpriv(ctx, NULL);
 	return SMFIS_CONTINUE;

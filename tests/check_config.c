@@ -119,6 +119,8 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg->retention, 730LL * 86400);
 	ck_assert_int_eq(cfg->feedback_action, CONFIG_FEEDBACK_ACCEPT);
 	ck_assert_int_eq(cfg->test_failure, 0);
+	ck_assert_int_eq(cfg->workers, 0);
+	ck_assert_uint_eq(config_workers(cfg), (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	ck_assert(config_inquiry_match(cfg, "<sales@example.com>"));
 	ck_assert(config_inquiry_match(cfg, "webform@example.com"));
 	ck_assert(!config_inquiry_match(cfg, "<bob@example.com>"));
@@ -152,6 +154,7 @@ START_TEST(test_values)
 		"FeedbackAction discard\n"
 		"Socket inet:8894@127.0.0.1\n"
 		"UserID leadmilter:postfix\n"
+		"Workers 3\n"
 		"Rules rules.d\n"
 		"StoreFile /var/lib/leadmilter/leads.db\n"
 		"InquiryAddresses /^web(form)?@/ , info@example.com,@leads.example\n",
@@ -161,6 +164,7 @@ START_TEST(test_values)
 	ck_assert_int_eq(cfg->on_error, CONFIG_ONERROR_TEMPFAIL);
 	ck_assert_uint_eq(cfg->max_scan_size, 512 * 1024);
 	ck_assert_int_eq(cfg->store_busy_timeout, 250);
+	ck_assert_uint_eq(config_workers(cfg), 3);
 	ck_assert_int_eq(cfg->history_max_age, 14LL * 86400);
 	ck_assert_int_eq(cfg->retention, 0);
 	ck_assert_int_eq(cfg->umask, 027);
