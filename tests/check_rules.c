@@ -865,6 +865,115 @@ START_TEST(test_hsbuild_crash)
 }
 END_TEST
 
+/* the helper leadmilter runs: the one just built, unless told */
+static const char *
+hsb_helper(void)
+{
+	const char *env = getenv("LEADMILTER_HS_HELPER");
+
+	return env && *env ? env : "milter/leadmilter-hsc";
+}
+
+/* leadmilter-hsc compiles the database an in-process compile makes */
+START_TEST(test_hsbuild_exec_same)
+{
+	const char *text = "A Quote or a PROPOSAL for the RFP (rfp), within budget.";
+	struct hs_database *helper = NULL, *here = NULL;
+	struct buf hc = BUF_INIT, hh = BUF_INIT;
+	struct lm_err err;
+
+	ck_assert_msg(hsbuild_exec(hsb_helper(), hsb_expr, hsb_flags, hsb_ids, hsb_lens, 4,
+	    &helper, &err) == 0, "%s: %s", hsb_helper(), err.msg);
+	ck_assert_int_eq(hsbuild_literals(hsb_expr, hsb_flags, hsb_ids, hsb_lens, 4,
+	    HSBUILD_INPROCESS, &here, &err), 0);
+	hsb_same_db(helper, here);
+	hsb_scan(helper, text, &hc);
+	hsb_scan(here, text, &hh);
+	ck_assert_str_eq(buf_str(&hc), "2@7 1@21 3@33 0@54 ");
+	ck_assert_str_eq(buf_str(&hc), buf_str(&hh));
+	buf_free(&hc);
+	buf_free(&hh);
+	hs_free_database(helper);
+	hs_free_database(here);
+}
+END_TEST
+
+/* and passes the compiler's error on word for word */
+START_TEST(test_hsbuild_exec_error)
+{
+	const char *const expr[] = { "budget", "quote" };
+	const unsigned flags[] = { HS_FLAG_CASELESS, HS_FLAG_DOTALL }, ids[] = { 0, 1 };
+	const size_t lens[] = { 6, 5 };
+	struct hs_database *db = (struct hs_database *)&db;
+	struct lm_err helper, here;
+
+	ck_assert_msg(hsbuild_exec(hsb_helper(), expr, flags, ids, lens, 2, &db, &helper) ==
+	    LM_ESYNTAX, "helper: %s", helper.msg);
+	ck_assert_ptr_null(db);
+	ck_assert_int_eq(hsbuild_literals(expr, flags, ids, lens, 2, HSBUILD_INPROCESS, &db, &here),
+	    LM_ESYNTAX);
+	ck_assert_str_eq(helper.msg, here.msg);
+}
+END_TEST
+
+/* a helper that is missing, or is not one, is an error that says so */
+START_TEST(test_hsbuild_exec_bad_helper)
+{
+	struct hs_database *db = (struct hs_database *)&db;
+	struct lm_err err;
+
+	ck_assert_int_eq(hsbuild_exec("/nonexistent/leadmilter-hsc", hsb_expr, hsb_flags, hsb_ids,
+	    hsb_lens, 4, &db, &err), LM_EINTERNAL);
+	ck_assert_ptr_null(db);
+	ck_assert_str_eq(err.msg, "cannot run /nonexistent/leadmilter-hsc: No such file or directory");
+	/* exits at once: no reply */
+	ck_assert_int_eq(hsbuild_exec("/bin/true", hsb_expr, hsb_flags, hsb_ids, hsb_lens, 4,
+	    &db, &err), LM_EINTERNAL);
+	ck_assert_ptr_null(db);
+	ck_assert_str_eq(err.msg, "Hyperscan compiler process: exit status 0, 0 bytes read");
+	/* sends the request back: not a reply */
+	ck_assert_int_eq(hsbuild_exec("/bin/cat", hsb_expr, hsb_flags, hsb_ids, hsb_lens, 4,
+	    &db, &err), LM_EINTERNAL);
+	ck_assert_ptr_null(db);
+	ck_assert_msg(strstr(err.msg, "bad message") != NULL, "got \"%s\"", err.msg);
+}
+END_TEST
+
+/* the helper's side turns down a request that is not one, and says why */
+START_TEST(test_hsbuild_serve_bad)
+{
+	static const char *const reqs[] = { "GET / HTTP/1.0\r\n", "LMHS", "LMHS\0\0\0\0",
+	    "LMHS\2\0\0\0\0\0\0\0\0\0\0\0\6\0\0\0budg" };
+	static const size_t lens[] = { 16, 4, 8, 24 };
+	static const char *const why[] = { "not a literal request", "not a literal request",
+	    "0 literals", "literal 0: cut short" };
+
+	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		struct hs_database *db = (struct hs_database *)&db;
+		struct lm_err err;
+		int in[2], out[2];
+		pid_t pid;
+
+		ck_assert_int_eq(pipe(in), 0);
+		ck_assert_int_eq(pipe(out), 0);
+		ck_assert_int_eq(write(in[1], reqs[i], lens[i]), (ssize_t)lens[i]);
+		close(in[1]);
+		if ((pid = fork()) == 0) {
+			close(out[0]);
+			_exit(hsbuild_serve(in[0], out[1]));
+		}
+		ck_assert_int_ge(pid, 0);
+		close(in[0]);
+		close(out[1]);
+		ck_assert_int_eq(hsbuild_receive(out[0], pid, &db, &err), LM_EINTERNAL);
+		close(out[0]);
+		ck_assert_ptr_null(db);
+		ck_assert_msg(strstr(err.msg, "bad request") && strstr(err.msg, why[i]),
+		    "request %zu: got \"%s\", want \"%s\"", i, err.msg, why[i]);
+	}
+}
+END_TEST
+
 /* the built-in rules: the daemon's database is the in-process one */
 START_TEST(test_hsbuild_builtin)
 {
@@ -917,6 +1026,10 @@ suite_rules(void)
 	tcase_add_test(tc, test_hsbuild_error);
 	tcase_add_test(tc, test_hsbuild_crash);
 	tcase_add_test(tc, test_hsbuild_builtin);
+	tcase_add_test(tc, test_hsbuild_exec_same);
+	tcase_add_test(tc, test_hsbuild_exec_error);
+	tcase_add_test(tc, test_hsbuild_exec_bad_helper);
+	tcase_add_test(tc, test_hsbuild_serve_bad);
 	suite_add_tcase(s, tc);
 #endif
 	return s;

@@ -29,6 +29,11 @@ if [ ! -x "$LEADMILTER" ]; then
 	echo "FAIL: $LEADMILTER not built"
 	exit 1
 fi
+# the daemon only scans: the Hyperscan compiler runs in leadmilter-hsc
+if nm -D --undefined-only "$LEADMILTER" | grep -q ' hs_compile'; then
+	echo "FAIL: $LEADMILTER calls the Hyperscan compiler itself"
+	exit 1
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/leadmilter-milter.XXXXXX") || exit 1
 cleanup() {
@@ -92,6 +97,8 @@ run_one() {
 		    >>"$w/out" 2>&1 || ok=0
 		stop_filter "$w" || { ok=0; echo "leadmilter exited $rc on SIGTERM" >>"$w/out"; }
 		grep -q ': stopped$' "$w/log" || { ok=0; echo "no clean stop in the log" >>"$w/out"; }
+		! grep -q 'prefilter unavailable' "$w/log" ||
+			{ ok=0; echo "the rules ran without their prefilter" >>"$w/out"; }
 	else
 		ok=0
 	fi
