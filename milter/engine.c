@@ -486,6 +486,7 @@ engine_rule_pending(const struct engine_state *st, const struct rules_rule *r)
 	return 0;
 }
 
+#ifdef HAVE_HYPERSCAN
 /* engine_zone_ascii - is a zone's text all ASCII?  (asked once per zone) */
 static int
 engine_zone_ascii(struct engine_state *st, int zid)
@@ -509,7 +510,6 @@ engine_zone_ascii(struct engine_state *st, int zid)
 	return st->ascii[zid] == 1;
 }
 
-#ifdef HAVE_HYPERSCAN
 /* engine_hs_hit - Hyperscan saw literal id end at offset to: a window */
 static int
 engine_hs_hit(unsigned int id, unsigned long long from, unsigned long long to,
