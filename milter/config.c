@@ -86,7 +86,7 @@ const struct config_key config_table[] = {
 	{ "UserID", CONFIG_TYPE_STRING, "", CONFIG_OFF(user_id), NULL,
 	  "user[:group] to run as once the socket is open; unset: keep the starting user" },
 	{ "Workers", CONFIG_TYPE_INTEGER, "0", CONFIG_OFF(workers), NULL,
-	  "inquiries qualified at once, the others wait their turn; 0: one per CPU" },
+	  "inquiries qualified at once, the others wait their turn; 0: two per CPU" },
 };
 
 const size_t config_nkeys = sizeof(config_table) / sizeof(config_table[0]);
@@ -842,7 +842,10 @@ config_addr_match(const struct config_addr *a, const char *addr,
 }
 
 /* config_workers - how many inquiries may be qualified at once: Workers,
- * or with 0 the CPUs online (1 if that cannot be told) */
+ * or with 0 two per CPU online (2 if that cannot be told).  A message in
+ * the engine also waits at times, for the store: with one per CPU, 2
+ * CPUs qualified 12% fewer messages a second under milter_load -c 8 than
+ * with no limit; with two per CPU, as many. */
 unsigned
 config_workers(const struct config *cfg)
 {
@@ -851,7 +854,7 @@ config_workers(const struct config *cfg)
 	if (cfg->workers > 0)
 		return cfg->workers > UINT_MAX ? UINT_MAX : (unsigned)cfg->workers;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (unsigned)n : 1;
+	return n > 0 && n < UINT_MAX / 2 ? 2 * (unsigned)n : 2;
 }
 
 /* config_inquiry_match - is this envelope recipient an inquiry address? */

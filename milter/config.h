@@ -103,7 +103,7 @@ struct config {
 	int feedback_action;	/* CONFIG_FEEDBACK_* */
 
 	int test_failure;	/* TestFailure: force an internal error */
-	long long workers;	/* Workers, 0 = one per CPU: see config_workers() */
+	long long workers;	/* Workers, 0 = two per CPU: see config_workers() */
 
 	char **raw;		/* per key: the value as written, or NULL */
 	unsigned *line;		/* per key: where it was set, 0 = default */

@@ -120,7 +120,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg->feedback_action, CONFIG_FEEDBACK_ACCEPT);
 	ck_assert_int_eq(cfg->test_failure, 0);
 	ck_assert_int_eq(cfg->workers, 0);
-	ck_assert_uint_eq(config_workers(cfg), (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
+	ck_assert_uint_eq(config_workers(cfg), 2 * (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	ck_assert(config_inquiry_match(cfg, "<sales@example.com>"));
 	ck_assert(config_inquiry_match(cfg, "webform@example.com"));
 	ck_assert(!config_inquiry_match(cfg, "<bob@example.com>"));
