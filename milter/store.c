@@ -1129,6 +1129,13 @@ store_history(void *qp, const struct verdict *v, struct engine_history *out)
 	out->seen = sqlite3_column_int(st, 0);
 	out->nurtured = sqlite3_column_int(st, 1) != 0;
 	sqlite3_reset(st);
+	/* a first inquiry, with no colleagues to count: no facts either
+	 * (they come from the same inquiries), and most inquiries are
+	 * first ones */
+	if (out->seen == 0 && dom == NULL) {
+		rc = 0;
+		goto out;
+	}
 
 	if ((st = store_stmt(s, c, ST_HIST_FACTS)) == NULL)
 		goto out;
