@@ -8,8 +8,9 @@
  *              the serialised database or the compiler's message to
  *              standard output and exits.  Not for use by hand.
  * DIAGNOSTICS  Exit 0 after a reply (a compile error is a reply), 1 if the
- *              request was bad or the reply could not be written; killed
- *              by SIGALRM after HSBUILD_TIMEOUT seconds.
+ *              request was bad or the reply could not be written.
+ *              leadmilter starts it with an alarm of HSBUILD_TIMEOUT
+ *              seconds: a compile that hangs dies of SIGALRM.
  * SEE ALSO     hsbuild.h, leadmilter(8)
  */
 #include <stdio.h>
@@ -26,6 +27,5 @@ main(int argc, char **argv)
 		    HSBUILD_HELPER_NAME);
 		return 2;
 	}
-	alarm(HSBUILD_TIMEOUT);
 	return hsbuild_serve(0, 1);
 }

@@ -315,6 +315,10 @@ hsbuild_exec_child(const char *helper, int in, int out, char *msg, size_t len)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	/* the timer survives exec: a helper that hangs, whatever it is,
+	 * dies, and the caller's read sees the end */
+	alarm(HSBUILD_TIMEOUT);
 	if (dup2(in, 0) >= 0 && dup2(out, 1) >= 0)
 		execv(helper, argv);
 	e = errno;
