@@ -49,6 +49,29 @@ if [ $status -ne 0 ]; then
 		fi
 	done
 fi
+# The engine must build and pass without Hyperscan too (configure
+# --without-hyperscan): in a copy of the tracked sources, as one tree
+# cannot be configured twice, with ../shared beside it as here.
+# LM_NOHS=0 skips it.
+if [ "${LM_NOHS:-1}" = 1 ] && [ $status -eq 0 ] && command -v git >/dev/null &&
+    git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	nohs=$(mktemp -d "${TMPDIR:-/tmp}/leadmilter-nohs.XXXXXX")
+	echo "run.sh: a build without Hyperscan in $nohs"
+	mkdir "$nohs/main"
+	[ -d ../shared ] && ln -s "$(cd ../shared && pwd)" "$nohs/shared"
+	if git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$nohs/main" &&
+	    (cd "$nohs/main" && autoreconf -fi >/dev/null 2>&1 &&
+	     ./configure --enable-warnings=fatal --without-hyperscan >/dev/null &&
+	     make -j"$jobs" milter/leadmilter milter/leadctl tests/check_engine >/dev/null &&
+	     ! nm milter/leadmilter | grep -q ' hs_' &&
+	     ./tests/check_engine); then
+		echo "PASS: without Hyperscan: build, check_engine"
+		rm -rf "$nohs"
+	else
+		echo "FAIL: without Hyperscan (kept in $nohs)"
+		status=1
+	fi
+fi
 if [ "${LM_VALGRIND:-0}" = 1 ] && [ $status -eq 0 ]; then
 	CK_FORK=no G_SLICE=always-malloc G_DEBUG=gc-friendly \
 	    valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
