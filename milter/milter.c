@@ -102,10 +102,13 @@ static struct milter_conf *milter_current;	/* under milter_lock */
 static unsigned milter_inflight;		/* under milter_lock */
 
 /*
- * The engine is CPU work: with more messages in it than CPUs they only
- * share the CPUs, each holding its parse, zones and matching state (and
- * a store connection for history) meanwhile.  At most Workers messages
- * are qualified at once; the others wait their turn here.
+ * The engine is mostly CPU work: with many more messages in it than CPUs
+ * they only share the CPUs, each holding its parse, zones and matching
+ * state (and a store connection for history) meanwhile.  At most Workers
+ * messages are qualified at once; the others wait their turn here.  Each
+ * waiter compares with the limit of its own configuration: after a
+ * reload that changes Workers, a leave may wake one that must wait on,
+ * and the next leave wakes another.
  */
 static pthread_mutex_t milter_gate_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t milter_gate_free = PTHREAD_COND_INITIALIZER;
