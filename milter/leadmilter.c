@@ -512,10 +512,10 @@ main(int argc, char **argv)
 	if (cfg->user_id[0])
 		leadmilter_drop(cfg->user_id, uid, gid);
 
-	log_info("leadmilter %s starting: config=%s rules=\"%s\" socket=%s mode=%s%s",
+	log_info("leadmilter %s starting: config=%s rules=\"%s\" socket=%s mode=%s%s workers=%u",
 		 PACKAGE_VERSION, cfg->path[0] ? cfg->path : "(defaults)", rules_describe(rs),
 		 cfg->socket, cfg->mode == CONFIG_MODE_ROUTE ? "route" : "annotate",
-		 cfg->dry_run ? " dryrun" : "");
+		 cfg->dry_run ? " dryrun" : "", config_workers(cfg));
 	/* after the privilege drop: the store's files belong to UserID */
 	milter_swap(cfg, rs, leadmilter_store(cfg));
 	if ((rc = pthread_create(&tid, NULL, leadmilter_run_milter, NULL)) != 0)

@@ -5,6 +5,7 @@ dofile(srcdir .. "/common.lua")
 
 -- a message that never got its turn would wait here, not hang the script
 mt.set_timeout(20)
+want_log(" workers=1")
 
 local a = connect()
 local b = connect()
