@@ -203,6 +203,19 @@ bench_stop() {
 }
 
 # ---- 0. the machine -------------------------------------------------------
+# bench_rev - the commit measured, "-dirty" if the sources differ from it
+# (not counting RESULTS.md, which an earlier run of this script rewrote)
+bench_rev() {
+	local rev
+	rev=$(git -C "$top_srcdir" describe --always 2>/dev/null) || {
+		echo 'not a git checkout'
+		return
+	}
+	git -C "$top_srcdir" diff --quiet HEAD -- . ':(exclude)tests/bench/RESULTS.md' 2>/dev/null ||
+	    rev="$rev-dirty"
+	echo "$rev"
+}
+
 bench_info() {
 	local cpu mem load
 	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -211,7 +224,7 @@ bench_info() {
 	{
 		echo "machine: $(uname -srm), $cpu, $(nproc) CPUs online, $mem RAM, Debian $(cat /etc/debian_version 2>/dev/null || echo '?')"
 		echo "software: $(cc --version 2>/dev/null | head -1); GMime $(pkg-config --modversion gmime-3.0 2>/dev/null); PCRE2 $(pkg-config --modversion libpcre2-8 2>/dev/null); Hyperscan $(pkg-config --modversion libhs 2>/dev/null || echo none); Postfix $(postconf -d -h mail_version 2>/dev/null || echo none); $(spamassassin --version 2>/dev/null | head -1 || echo 'no SpamAssassin')"
-		echo "leadmilter: $(git -C "$top_srcdir" describe --always --dirty 2>/dev/null || echo 'not a git checkout'), built $(date -r "$LEADMILTER" '+%Y-%m-%d %H:%M' 2>/dev/null || echo '(not built)')"
+		echo "leadmilter: $(bench_rev), built $(date -r "$LEADMILTER" '+%Y-%m-%d %H:%M' 2>/dev/null || echo '(not built)')"
 		echo "run: $(date -u '+%Y-%m-%d %H:%M UTC'), load average at start $load (other work on the machine skews every figure)"
 	} >>"$INFO"
 }
